@@ -1,0 +1,74 @@
+from webapp.extensions import db
+from webapp.models import Role, User
+
+
+def test_admin_invites_a_clinician(client, world):
+    client.sign_in_quickly(world.admin)
+    response = client.submit("/admin/staff/new", {"name": "Dr Nia Roberts",
+                                                  "email": "Nia.Roberts@example.com",
+                                                  "role": "clinician"})
+    assert response.status_code == 200
+    assert 'id="activation-code"' in response.get_data(as_text=True)
+    invited = db.session.query(User).filter_by(email="nia.roberts@example.com").one()
+    assert invited.role is Role.CLINICIAN and invited.practice_id == world.practice.id
+    assert invited.password_hash is None
+
+
+def test_inviting_staff_needs_a_role_and_a_real_email(client, world):
+    client.sign_in_quickly(world.admin)
+    response = client.submit("/admin/staff/new", {"name": "X", "email": "x@", "role": "patient"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter an email address in the correct format" in page
+    assert "Not a valid choice" in page or "Choose their role" in page
+
+
+def test_staff_list_shows_only_this_practice(client, world):
+    client.sign_in_quickly(world.admin)
+    page = client.get("/admin/staff").get_data(as_text=True)
+    assert world.clinician.name in page and world.other_clinician.name not in page
+    assert world.patient.user.name not in page
+
+
+def test_turning_off_an_account_signs_them_out(app, client, world):
+    from tests.conftest import Client
+
+    app.test_client_class = Client
+    hca_browser = app.test_client()
+    hca_browser.sign_in_quickly(world.hca)
+    client.sign_in_quickly(world.admin)
+    client.submit(f"/admin/staff/{world.hca.id}/access")
+    assert db.session.get(User, world.hca.id).is_disabled
+    assert hca_browser.get("/patients").status_code == 303
+    client.submit(f"/admin/staff/{world.hca.id}/access")
+    assert not db.session.get(User, world.hca.id).is_disabled
+
+
+def test_an_admin_cannot_turn_off_their_own_account(client, world):
+    client.sign_in_quickly(world.admin)
+    client.submit(f"/admin/staff/{world.admin.id}/access")
+    assert not db.session.get(User, world.admin.id).is_disabled
+
+
+def test_another_practices_admin_gets_404_for_my_staff(client, world):
+    client.sign_in_quickly(world.other_admin)
+    assert client.submit(f"/admin/staff/{world.hca.id}/access").status_code == 404
+    assert not db.session.get(User, world.hca.id).is_disabled
+
+
+def test_practice_settings_change_the_name_and_time_zone(client, world):
+    client.sign_in_quickly(world.admin)
+    response = client.submit("/admin/settings", {"name": "Hillside Surgery",
+                                                 "time_zone": "Europe/Dublin"})
+    assert response.status_code == 303
+    db.session.refresh(world.practice)
+    assert (world.practice.name, world.practice.time_zone) == ("Hillside Surgery", "Europe/Dublin")
+
+
+def test_practice_settings_refuse_an_unknown_zone_and_a_taken_name(client, world):
+    client.sign_in_quickly(world.admin)
+    bad_zone = client.submit("/admin/settings", {"name": "Home Practice", "time_zone": "Mars/Base"})
+    assert bad_zone.status_code == 400
+    taken = client.submit("/admin/settings", {"name": "Other Practice",
+                                              "time_zone": "Europe/London"})
+    assert "Another practice already uses this name" in taken.get_data(as_text=True)

@@ -1,0 +1,157 @@
+"""Shared fixtures: an app on its own database for each test run, a client that can sign in,
+and a database emptied before every test.
+
+The database is SQLite in a temporary folder, or, when TEST_DATABASE_URL is set, a fresh
+PostgreSQL database created on that server for this run and dropped afterwards, so runs never
+see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.support import factories
+from webapp import create_app
+from webapp.accounts.service import start_session
+from webapp.accounts.sessions import SESSION_KEY
+from webapp.extensions import db
+
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server_url = os.environ.get("TEST_DATABASE_URL")
+    if not server_url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    name = f"careplan_test_{secrets.token_hex(4)}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
+            ), {"name": name})
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def app_settings(database_url: str, instance_path: str, **extra) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": instance_path,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    app = create_app(app_settings(database_url, str(tmp_path_factory.mktemp("instance"))))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, _schema: None, tmp_path) -> Iterator[Flask]:
+    app = create_app(app_settings(database_url, str(tmp_path / "instance")))
+    with app.app_context():
+        empty_database()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def empty_database() -> None:
+    """Delete every row, children first, so each test starts from nothing."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+class Client(FlaskClient):
+    """A test client that sends the CSRF token with form posts, as the browser does.
+
+    Each request runs in an app context of its own, as in production: the test's own
+    database session is committed first (so the request sees the test's rows) and expired
+    after (so the test then reads what the request wrote), and nothing the request cached
+    on `g`, such as the signed-in user, leaks into the next one.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()
+
+    def csrf_token(self) -> str:
+        page = self.get("/offline").get_data(as_text=True)
+        return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+    def post_json(self, url: str, payload, **kwargs):
+        headers = {"X-CSRFToken": self.csrf_token(), **kwargs.pop("headers", {})}
+        return self.post(url, json=payload, headers=headers, **kwargs)
+
+    def sign_in(self, user, password: str = factories.PASSWORD):
+        """Sign in through the real form (argon2 and all)."""
+        response = self.submit("/login", {"email": user.email, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        return response
+
+    def sign_in_quickly(self, user) -> None:
+        """Start a session without the password check, for tests about something else:
+        argon2 is deliberately slow and most tests sign in several people."""
+        token = start_session(user, user_agent="test client")
+        db.session.commit()
+        with self.session_transaction() as cookie_session:
+            cookie_session.clear()
+            cookie_session[SESSION_KEY] = token
+
+    def sign_out(self):
+        return self.submit("/logout")
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    app.test_client_class = Client
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app: Flask) -> factories.World:
+    """Two practices with a member of every role, and a patient each (see factories.World)."""
+    return factories.make_world()

@@ -1,0 +1,123 @@
+"""Test data in one line per object: make_practice(), make_staff(...), make_patient(...).
+
+Each helper adds to the session and flushes; tests commit when a request must see the rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from webapp.accounts.nhs_number import check_digit
+from webapp.accounts.passwords import hash_password
+from webapp.extensions import db
+from webapp.models import Patient, Practice, Role, User, utcnow
+
+PASSWORD = "correct horse battery staple"
+
+_sequence = itertools.count(1)
+
+
+@cache
+def password_hash() -> str:
+    # argon2 is slow on purpose; hashing once per run keeps the suite fast.
+    return hash_password(PASSWORD)
+
+
+def valid_nhs_number(seed: int | None = None) -> str:
+    """A valid NHS number from the 999 test range, different on every call."""
+    number = seed if seed is not None else next(_sequence)
+    while True:
+        first_nine = f"999{number:06d}"[-9:]
+        digit = check_digit(first_nine)
+        if digit is not None:
+            return first_nine + str(digit)
+        number = next(_sequence)
+
+
+def make_practice(name: str | None = None) -> Practice:
+    practice = Practice(name=name or f"Practice {next(_sequence)}")
+    db.session.add(practice)
+    db.session.flush()
+    return practice
+
+
+def make_staff(practice: Practice, role: Role = Role.CLINICIAN, *, name: str | None = None,
+               email: str | None = None, active: bool = True) -> User:
+    n = next(_sequence)
+    user = User(practice_id=practice.id, role=role, name=name or f"{role.label} {n}",
+                email=email or f"staff{n}@example.com",
+                password_hash=password_hash() if active else None,
+                activated_at=utcnow() if active else None)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_patient(practice: Practice, *, given_name: str = "Pat", family_name: str | None = None,
+                 email: str | None = None, date_of_birth: date = date(1960, 5, 17),
+                 active: bool = True, time_zone: str = "Europe/London") -> Patient:
+    n = next(_sequence)
+    patient = Patient(practice_id=practice.id, nhs_number=valid_nhs_number(),
+                      given_name=given_name, family_name=family_name or f"Patient{n}",
+                      date_of_birth=date_of_birth, email=email or f"patient{n}@example.com",
+                      time_zone=time_zone)
+    db.session.add(patient)
+    db.session.flush()
+    user = User(practice_id=practice.id, role=Role.PATIENT, name=patient.full_name,
+                email=patient.email, patient_id=patient.id,
+                password_hash=password_hash() if active else None,
+                activated_at=utcnow() if active else None)
+    db.session.add(user)
+    db.session.flush()
+    return patient
+
+
+@dataclass
+class World:
+    """Two practices: 'home' with someone in every role and two patients, and 'other'
+    with its own staff and patient, for proving that practices never see each other."""
+
+    practice: Practice
+    admin: User
+    clinician: User
+    hca: User
+    patient: Patient
+    patient2: Patient
+    other_practice: Practice
+    other_admin: User
+    other_clinician: User
+    other_patient: Patient
+
+    def users(self) -> dict[str, User]:
+        return {
+            "patient": self.patient.user,
+            "patient2": self.patient2.user,
+            "clinician": self.clinician,
+            "hca": self.hca,
+            "admin": self.admin,
+            "other_patient": self.other_patient.user,
+            "other_clinician": self.other_clinician,
+            "other_admin": self.other_admin,
+        }
+
+
+def make_world() -> World:
+    home = make_practice("Home Practice")
+    other = make_practice("Other Practice")
+    world = World(
+        practice=home,
+        admin=make_staff(home, Role.PRACTICE_ADMIN, name="Ada Admin"),
+        clinician=make_staff(home, Role.CLINICIAN, name="Dr Cleo Clinician"),
+        hca=make_staff(home, Role.HEALTHCARE_ASSISTANT, name="Hal Assistant"),
+        patient=make_patient(home, given_name="Margaret", family_name="Evans"),
+        patient2=make_patient(home, given_name="Arjun", family_name="Patel"),
+        other_practice=other,
+        other_admin=make_staff(other, Role.PRACTICE_ADMIN, name="Otto Admin"),
+        other_clinician=make_staff(other, Role.CLINICIAN, name="Dr Olga Other"),
+        other_patient=make_patient(other, given_name="Tom", family_name="Hughes"),
+    )
+    db.session.commit()
+    return world

@@ -1,0 +1,105 @@
+"""Settings from the environment, with defaults that run safely on one machine.
+
+Every setting the app reads is listed in SETTINGS so the README's deployment table and the
+code cannot drift apart (tests/test_config.py checks the README names each one).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    meaning: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", "sqlite:///<instance>/careplan.sqlite",
+            "SQLAlchemy URL; use postgresql+psycopg://... in production"),
+    Setting("SECRET_KEY", "generated into <instance>/secret_key on first run",
+            "signs session cookies and CSRF tokens; set the same value on every web worker"),
+    Setting("HTTPS", "0",
+            "1 when served behind HTTPS: Secure, __Host- cookies and HSTS"),
+    Setting("PROXY_COUNT", "0",
+            "how many reverse proxies set X-Forwarded-* in front of the app"),
+    Setting("SESSION_IDLE_MINUTES_STAFF", "30", "staff sessions end after this long idle"),
+    Setting("SESSION_IDLE_MINUTES_PATIENT", "30", "patient sessions end after this long idle"),
+    Setting("SESSION_MAX_HOURS", "12", "any session ends this long after sign-in"),
+    Setting("ACTIVATION_CODE_DAYS", "14", "how long an activation code can be used"),
+    Setting("DEMO_PASSWORD", "care-plan-demo-2026",
+            "password given to the demo accounts by `flask demo seed`"),
+    Setting("SERVICE_NAME", "Care planning companion", "the name shown in the header"),
+    Setting("LOG_LEVEL", "INFO", "Python logging level"),
+)
+
+# Demo accounts only; `make run` prints it. nosec: not a credential for anything real.
+DEFAULT_DEMO_PASSWORD = "care-plan-demo-2026"  # noqa: S105  # nosec B105
+
+
+def load(instance_path: str | os.PathLike[str], environ: dict[str, str] | None = None) -> dict:
+    """Build the Flask config mapping from the environment."""
+    env = os.environ if environ is None else environ
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    https = _flag(env.get("HTTPS", "0"))
+
+    return {
+        "SQLALCHEMY_DATABASE_URI": _database_url(env, instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance / "secret_key"),
+        "HTTPS": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        "PROXY_COUNT": int(env.get("PROXY_COUNT", "0")),
+        # The __Host- prefix makes the browser refuse the cookie unless it is Secure,
+        # host-only and path=/, so a sibling subdomain cannot plant a session.
+        "SESSION_COOKIE_NAME": "__Host-session" if https else "session",
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_IDLE_MINUTES_STAFF": int(env.get("SESSION_IDLE_MINUTES_STAFF", "30")),
+        "SESSION_IDLE_MINUTES_PATIENT": int(env.get("SESSION_IDLE_MINUTES_PATIENT", "30")),
+        "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
+        "ACTIVATION_CODE_DAYS": int(env.get("ACTIVATION_CODE_DAYS", "14")),
+        "DEMO_PASSWORD": env.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD,
+        "SERVICE_NAME": env.get("SERVICE_NAME", "Care planning companion"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which expires
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    }
+
+
+def _database_url(env: dict[str, str], instance: Path) -> str:
+    url = env.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance / 'careplan.sqlite'}"
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the instance secret, creating it once even when several workers start together."""
+    if not path.exists():
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(temporary, path)  # atomic: the first worker's secret wins
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}

@@ -1,0 +1,10 @@
+/* Every page: start the NHS.UK components, register the service worker, and keep the
+ * signed-in session honest. Each piece only enhances a page that works without it. */
+import { initAll } from '/static/vendor/nhsuk/nhsuk-frontend.min.js';
+import { registerServiceWorker, forgetOnSignOut } from '/static/js/worker.mjs';
+import { watchSessionExpiry } from '/static/js/session.mjs';
+
+initAll();
+registerServiceWorker();
+forgetOnSignOut();
+watchSessionExpiry();
