@@ -1,0 +1,1 @@
+"""Server-rendered charts: SVG markup plus a plain-text alternative for each."""

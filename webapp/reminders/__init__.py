@@ -1,0 +1,1 @@
+"""Reminders for care-plan actions: schedules, push subscriptions and their dispatch."""

@@ -1,0 +1,1 @@
+"""Progress logging and history for care-plan actions."""
