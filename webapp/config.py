@@ -36,6 +36,12 @@ SETTINGS: tuple[Setting, ...] = (
             "password given to the demo accounts by `flask demo seed`"),
     Setting("SERVICE_NAME", "Care planning companion", "the name shown in the header"),
     Setting("LOG_LEVEL", "INFO", "Python logging level"),
+    Setting("VAPID_PRIVATE_KEY", "generated into <instance>/vapid_private_key on first run",
+            "the Web Push signing key (raw base64url, base64 DER or PEM); the same on every "
+            "web and worker process"),
+    Setting("VAPID_SUBJECT", "mailto:reminders@careplan.invalid",
+            "contact for push services, a mailto: or https: URL"),
+    Setting("INSTANCE_PATH", "./instance", "folder for the SQLite file and generated secrets"),
 )
 
 # Demo accounts only; `make run` prints it. nosec: not a credential for anything real.

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from webapp.accounts.nhs_number import check_digit
 from webapp.accounts.passwords import hash_password
 from webapp.extensions import db
-from webapp.models import Patient, Practice, Role, User, utcnow
+from webapp.models import Patient, Practice, Review, Role, User, utcnow
 
 PASSWORD = "correct horse battery staple"
 
@@ -73,6 +73,20 @@ def make_patient(practice: Practice, *, given_name: str = "Pat", family_name: st
     db.session.add(user)
     db.session.flush()
     return patient
+
+
+def make_review(patient: Patient, *, clinician: User | None = None,
+                conversation_at: datetime | None = None, shared: bool = False,
+                shared_by: User | None = None) -> Review:
+    review = Review(practice_id=patient.practice_id, patient_id=patient.id,
+                    clinician_id=clinician.id if clinician else None,
+                    conversation_at=conversation_at or utcnow() + timedelta(days=14))
+    if shared:
+        review.shared_at = utcnow()
+        review.shared_by_id = (shared_by or clinician).id if (shared_by or clinician) else None
+    db.session.add(review)
+    db.session.flush()
+    return review
 
 
 @dataclass

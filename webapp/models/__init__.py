@@ -3,6 +3,7 @@
 from webapp.models.audit import AuditEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.people import ActivationCode, Patient, Practice, Role, User, UserSession
+from webapp.models.reviews import Review, ReviewState
 
 __all__ = [
     "ActivationCode",
@@ -10,6 +11,8 @@ __all__ = [
     "Base",
     "Patient",
     "Practice",
+    "Review",
+    "ReviewState",
     "Role",
     "User",
     "UserSession",
