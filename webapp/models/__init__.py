@@ -2,11 +2,39 @@
 
 from webapp.models.audit import AuditEvent
 from webapp.models.base import Base, utcnow
+from webapp.models.careplans import (
+    Action,
+    CarePlan,
+    CarePlanRevision,
+    CarePlanSupport,
+    CheckIn,
+    CheckInAnswer,
+    Goal,
+    HowItIsGoing,
+    Per,
+    ProgressEntry,
+    ProgressStatus,
+    SkipReason,
+    SupportService,
+)
 from webapp.models.people import ActivationCode, Patient, Practice, Role, User, UserSession
 from webapp.models.reviews import Review, ReviewState
 
 __all__ = [
+    "Action",
     "ActivationCode",
+    "CarePlan",
+    "CarePlanRevision",
+    "CarePlanSupport",
+    "CheckIn",
+    "CheckInAnswer",
+    "Goal",
+    "HowItIsGoing",
+    "Per",
+    "ProgressEntry",
+    "ProgressStatus",
+    "SkipReason",
+    "SupportService",
     "AuditEvent",
     "Base",
     "Patient",
