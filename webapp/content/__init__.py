@@ -1,0 +1,1 @@
+"""Seeded content: the result catalogue and other data the app loads into its database."""

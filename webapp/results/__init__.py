@@ -1,0 +1,1 @@
+"""Result values, targets, bands and red-flag triage: pure logic, no Flask or database."""
