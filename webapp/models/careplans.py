@@ -20,27 +20,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.models.base import Base, utcnow
 from webapp.models.people import Patient, User
 
+# The progress vocabulary is the adherence rules' own, so the two cannot drift apart.
+from webapp.tracking.adherence import Per, SkipReason
+from webapp.tracking.adherence import Status as ProgressStatus
+
 
 def _enum(kind: type[enum.Enum], length: int = 20):
     return Enum(kind, native_enum=False, length=length,
                 values_callable=lambda e: [m.value for m in e], validate_strings=True)
-
-
-class Per(enum.StrEnum):
-    DAY = "day"
-    WEEK = "week"
-
-
-class ProgressStatus(enum.StrEnum):
-    DONE = "done"
-    PARTLY = "partly"
-    NOT_TODAY = "not_today"
-
-
-class SkipReason(enum.StrEnum):
-    UNWELL = "unwell"
-    AWAY = "away"
-    OTHER = "other"
 
 
 class SupportService(Base):

