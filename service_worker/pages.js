@@ -7,7 +7,9 @@ function respondTo(request) {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return null;
   if (request.mode === 'navigate') return navigate(request);
-  if (url.pathname.startsWith('/static/')) return fromShell(request);
+  if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/sw/')) {
+    return fromShell(request);
+  }
   return null;
 }
 

@@ -21,4 +21,12 @@ self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'signed-out') {
     event.waitUntil(forgetPatientData());
   }
+  if (event.data && event.data.type === 'sync-progress') {
+    event.waitUntil(syncProgressQueue());
+  }
+});
+
+// Background Sync: the browser wakes the worker when the connection is back.
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'progress') event.waitUntil(syncProgressQueue());
 });

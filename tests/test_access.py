@@ -57,6 +57,22 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "admin.staff_activation_code": ADMINS,
     "admin.staff_access": ADMINS,
     "admin.settings": ADMINS,
+    "careplans.edit": CLINICIANS,
+    "careplans.history": CLINICAL_STAFF,
+    "careplans.my_plan": PATIENT,
+    "careplans.print_plan": PATIENT,
+    "careplans.check_in": PATIENT,
+    "tracking.log": PATIENT,
+    "tracking.create_entry": PATIENT,
+    "tracking.edit_entry": PATIENT,
+    "tracking.entry_reason": PATIENT,
+    "tracking.delete_entry": PATIENT,
+    "tracking.progress": PATIENT,
+    "tracking.action": PATIENT,
+    "tracking.patient_progress": CLINICAL_STAFF,
+    "tracking.change_request_handled": CLINICIANS,
+    "support.index": ADMINS,
+    "support.edit": ADMINS,
 }
 
 # How to fill each URL parameter with an object belonging to the home practice's first
@@ -66,6 +82,11 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "name": lambda world: "pages.js",
     "patient_id": lambda world: world.patient.id,
     "user_id": lambda world: world.clinician.id,
+    "review_id": lambda world: world.review.id,
+    "action_id": lambda world: world.action.id,
+    "entry_id": lambda world: world.entry.client_id,
+    "service_id": lambda world: world.support_service.id,
+    "check_in_id": lambda world: world.check_in.id,
 }
 # Parameters that name a file rather than somebody's data.
 NOT_OWNED = {"filename", "name"}

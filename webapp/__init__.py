@@ -47,7 +47,7 @@ def _configure_templates(app: Flask) -> None:
     # files end in .jinja, which Flask would not autoescape: escape everything, always, so
     # text a patient wrote can never become markup inside a component.
     app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined,
-                         "autoescape": True}
+                         "autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
     app.jinja_env.loader = ChoiceLoader(
         [app.create_global_jinja_loader(), PackageLoader("nhsuk_frontend_jinja")]
     )
@@ -72,12 +72,15 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from webapp.accounts.routes import bp as accounts
     from webapp.admin.routes import bp as admin
+    from webapp.careplans.routes import bp as careplans
     from webapp.errors import register_error_handlers
     from webapp.home.routes import bp as home
     from webapp.patients.routes import bp as patients
     from webapp.shell.routes import bp as shell
+    from webapp.support.routes import bp as support
+    from webapp.tracking.routes import bp as tracking
 
-    for blueprint in (shell, home, accounts, admin, patients):
+    for blueprint in (shell, home, accounts, admin, patients, careplans, tracking, support):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

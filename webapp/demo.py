@@ -6,6 +6,7 @@ passwords to DEMO_PASSWORD) without duplicating anything.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -47,9 +48,11 @@ PEOPLE: tuple[DemoPerson, ...] = (
                "9990000034", date(1949, 1, 23)),
 )
 
-# Later capabilities add their demo data here; each is given the seeded people by email.
+# Each capability adds its demo data with a @seeder in its own demo module, listed here;
+# a seeder is given the seeded people by email and must be safe to run again.
 Seeder = Callable[[dict[str, User]], None]
 SEEDERS: list[Seeder] = []
+DEMO_MODULES = ("webapp.careplans.demo",)
 
 
 def seeder(function: Seeder) -> Seeder:
@@ -93,6 +96,8 @@ def _person(person: DemoPerson, password_hash: str) -> User:
 
 
 def seed(password: str) -> dict[str, User]:
+    for module in DEMO_MODULES:
+        importlib.import_module(module)
     password_hash = hash_password(password)
     people = {person.email: _person(person, password_hash) for person in PEOPLE}
     for function in SEEDERS:

@@ -25,8 +25,10 @@ class DateInputField(Field):
     PARTS = ("day", "month", "year")
 
     def __init__(self, label: str = "", validators=None, *, past_only: bool = False,
-                 future_only: bool = False, earliest_year: int = 1900, **kwargs):
+                 future_only: bool = False, earliest_year: int = 1900,
+                 missing_message: str | None = None, **kwargs):
         super().__init__(label, validators, **kwargs)
+        self.missing_message = missing_message
         self.past_only = past_only
         self.future_only = future_only
         self.earliest_year = earliest_year
@@ -53,7 +55,7 @@ class DateInputField(Field):
         if len(missing) == 3:
             if self.data is None:
                 self.problem_parts = self.PARTS
-                raise ValidationError(f"Enter {subject.lower()}")
+                raise ValidationError(self.missing_message or f"Enter {subject.lower()}")
             return
         if missing:
             self.problem_parts = tuple(missing)

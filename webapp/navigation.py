@@ -26,6 +26,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Reviews", "clinic.reviews", CLINICAL_STAFF),
     NavItem("Patients", "patients.index", STAFF),
     NavItem("Staff", "admin.staff", ADMINS),
+    NavItem("Support and services", "support.index", ADMINS),
     NavItem("Practice settings", "admin.settings", ADMINS),
 )
 

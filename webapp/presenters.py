@@ -83,6 +83,9 @@ def navigation_items() -> list[dict]:
 
 
 def register(app: Flask) -> None:
+    from webapp.tracking import presenters as tracking
+
     app.jinja_env.filters.update(uk_date=uk_date, uk_time=uk_time, when=when,
                                  device_name=device_name)
     app.jinja_env.globals.update(navigation_items=navigation_items)
+    tracking.register(app)

@@ -61,8 +61,10 @@ def phone_page(phone: BrowserContext) -> Page:
     page = phone.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # A resource failing to load is expected offline; anything else logged as an error isn't.
     page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None)
     page.script_errors = errors  # type: ignore[attr-defined]
     return page
 

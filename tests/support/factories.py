@@ -6,14 +6,41 @@ Each helper adds to the session and flushes; tests commit when a request must se
 from __future__ import annotations
 
 import itertools
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 
 from webapp.accounts.nhs_number import check_digit
 from webapp.accounts.passwords import hash_password
+from webapp.careplans.service import (
+    ActionDraft,
+    GoalDraft,
+    PlanDraft,
+    plan_for_review,
+    save_plan,
+)
 from webapp.extensions import db
-from webapp.models import Patient, Practice, Review, Role, User, utcnow
+from webapp.models import (
+    Action,
+    CarePlan,
+    CheckIn,
+    CheckInAnswer,
+    HowItIsGoing,
+    Patient,
+    Per,
+    Practice,
+    ProgressEntry,
+    ProgressStatus,
+    Review,
+    Role,
+    SkipReason,
+    SupportService,
+    User,
+    utcnow,
+)
+from webapp.tracking.service import EntryData, patient_today, record_entry
 
 PASSWORD = "correct horse battery staple"
 
@@ -89,6 +116,62 @@ def make_review(patient: Patient, *, clinician: User | None = None,
     return review
 
 
+def make_support_service(practice: Practice, name: str = "Walking for health",
+                         *, active: bool = True) -> SupportService:
+    service = SupportService(practice_id=practice.id, name=name,
+                             description="Free guided walks, 30 to 90 minutes",
+                             contact="Ring 01632 960001", is_active=active)
+    db.session.add(service)
+    db.session.flush()
+    return service
+
+
+def action_draft(what: str = "Walk to the shop and back", *, times: int = 3,
+                 per: Per = Per.WEEK, confidence: int = 8, measure_unit: str | None = "minutes",
+                 measure_target: Decimal | None = Decimal(20), **fields) -> ActionDraft:
+    return ActionDraft(what=what, times=times, per=per, confidence=confidence,
+                       measure_unit=measure_unit, measure_target=measure_target, **fields)
+
+
+def make_care_plan(review: Review, clinician: User, *, goals: list[GoalDraft] | None = None,
+                   support: list[SupportService] = (), agreed_at: datetime | None = None,
+                   review_on: date | None = None) -> CarePlan:
+    """A saved care plan for the review, written through the editor's own save path."""
+    draft = PlanDraft(
+        goals=goals or [GoalDraft(text="I want to walk to my granddaughter's school",
+                                  actions=[action_draft()])],
+        support_ids=[s.id for s in support],
+        review_on=review_on or date.today() + timedelta(days=180))
+    save_plan(review, draft, base_version=0, saved_by=clinician, now=agreed_at)
+    db.session.flush()
+    return plan_for_review(review)
+
+
+def make_entry(patient: Patient, action: Action, *, local_date: date | None = None,
+               status: ProgressStatus = ProgressStatus.DONE, amount: Decimal | None = None,
+               reason: SkipReason | None = None, note: str = "") -> ProgressEntry:
+    data = EntryData(id=uuid.uuid4(), action_id=action.id,
+                     local_date=local_date or patient_today(patient), status=status,
+                     amount=amount, reason=reason, note=note)
+    entry, _ = record_entry(patient, data)
+    return entry
+
+
+def make_check_in(plan: CarePlan, *, wants_change: bool = False,
+                  going: HowItIsGoing = HowItIsGoing.OK, confidence: int = 7) -> CheckIn:
+    check_in = CheckIn(care_plan_id=plan.id, patient_id=plan.patient_id,
+                       wants_change=wants_change,
+                       change_request="Could I do fewer walks?" if wants_change else "")
+    for goal in plan.goals:
+        for action in goal.actions:
+            check_in.answers.append(CheckInAnswer(patient_id=plan.patient_id,
+                                                  action_id=action.id, going=going,
+                                                  confidence=confidence))
+    db.session.add(check_in)
+    db.session.flush()
+    return check_in
+
+
 @dataclass
 class World:
     """Two practices: 'home' with someone in every role and two patients, and 'other'
@@ -104,6 +187,12 @@ class World:
     other_admin: User
     other_clinician: User
     other_patient: Patient
+    review: Review
+    plan: CarePlan
+    action: Action
+    entry: ProgressEntry
+    support_service: SupportService
+    check_in: CheckIn
 
     def users(self) -> dict[str, User]:
         return {
@@ -121,17 +210,30 @@ class World:
 def make_world() -> World:
     home = make_practice("Home Practice")
     other = make_practice("Other Practice")
+    patient = make_patient(home, given_name="Margaret", family_name="Evans")
+    clinician = make_staff(home, Role.CLINICIAN, name="Dr Cleo Clinician")
+    service = make_support_service(home)
+    review = make_review(patient, clinician=clinician, shared=True)
+    plan = make_care_plan(review, clinician, support=[service],
+                          agreed_at=utcnow() - timedelta(days=3))
+    action = plan.goals[0].actions[0]
     world = World(
         practice=home,
         admin=make_staff(home, Role.PRACTICE_ADMIN, name="Ada Admin"),
-        clinician=make_staff(home, Role.CLINICIAN, name="Dr Cleo Clinician"),
+        clinician=clinician,
         hca=make_staff(home, Role.HEALTHCARE_ASSISTANT, name="Hal Assistant"),
-        patient=make_patient(home, given_name="Margaret", family_name="Evans"),
+        patient=patient,
         patient2=make_patient(home, given_name="Arjun", family_name="Patel"),
         other_practice=other,
         other_admin=make_staff(other, Role.PRACTICE_ADMIN, name="Otto Admin"),
         other_clinician=make_staff(other, Role.CLINICIAN, name="Dr Olga Other"),
         other_patient=make_patient(other, given_name="Tom", family_name="Hughes"),
+        review=review,
+        plan=plan,
+        action=action,
+        entry=make_entry(patient, action),
+        support_service=service,
+        check_in=make_check_in(plan, wants_change=True),
     )
     db.session.commit()
     return world

@@ -22,7 +22,8 @@ class PatientForm(FlaskForm):
     family_name = StringField("Last name", filters=[strip], validators=[
         DataRequired("Enter the patient's last name"),
         Length(max=100, message="Last name must be 100 characters or fewer")])
-    date_of_birth = DateInputField("Date of birth", past_only=True)
+    date_of_birth = DateInputField("Date of birth", past_only=True,
+                                   missing_message="Enter the patient's date of birth")
     nhs_number = StringField("NHS number", filters=[strip], validators=[_nhs_number])
     email = EmailField("Email address", filters=[strip], validators=[
         DataRequired("Enter the patient's email address"),

@@ -10,6 +10,7 @@ from webapp.access import ADMINS, STAFF, allow, patient_or_404, signed_in_user
 from webapp.accounts import service
 from webapp.accounts.forms import ConfirmForm
 from webapp.audit.service import record
+from webapp.careplans.service import current_plan
 from webapp.extensions import db
 from webapp.patients import queries
 from webapp.patients.forms import PatientForm, PatientSearchForm
@@ -63,7 +64,8 @@ def show(patient_id: int):
     patient = patient_or_404(patient_id)
     record("viewed", "patient record", patient=patient)
     db.session.commit()
-    return render_template("patients/show.html", patient=patient, form=ConfirmForm())
+    return render_template("patients/show.html", patient=patient, form=ConfirmForm(),
+                           plan=current_plan(patient.id))
 
 
 @bp.route("/<int:patient_id>/activation-code", methods=["POST"])

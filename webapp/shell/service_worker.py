@@ -47,13 +47,15 @@ def build(app: Flask) -> str:
     for path in [*files, *sorted(WORKER_DIR.glob("*.js"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    modules = [url_for("shell.worker_module", name=name) for name in worker_modules()]
     assets = [url_for("static", filename=str(p.relative_to(static))) for p in files]
-    assets += [url_for("shell.offline"), url_for("shell.manifest")]
+    # The worker's modules too: pages load the offline queue's script, even offline.
+    assets += [url_for("shell.offline"), url_for("shell.manifest"), *modules]
     prelude = {
         "version": digest.hexdigest()[:16],
         "assets": assets,
         "offlinePage": url_for("shell.offline"),
-        "modules": [url_for("shell.worker_module", name=name) for name in worker_modules()],
+        "modules": modules,
     }
     source = (WORKER_DIR / "sw.js").read_text()
     return f"self.SHELL = {json.dumps(prelude)};\n{source}"
