@@ -83,7 +83,7 @@ def test_clinician_writes_the_plan_and_the_patient_follows_it_offline(
 
         staff.goto(f"/patients/{patient.id}/progress")
         row = staff.get_by_role("row", name=re.compile("Water the pots"))
-        expect(row).to_contain_text("1 of 1 days")
+        expect(row).to_contain_text("1 of 1 planned day logged")
         assert page.script_errors == []
     finally:
         desk.close()

@@ -764,7 +764,10 @@ def _day_labels(day: date, centre: float, baseline: float, index: int, count: in
                 _short_date(day), centre, baseline + 29, "app-chart__date", size=10, fill=_SECONDARY
             ),
         ]
-    if day.weekday() == 0 or index == 0:
+    # The first day is labelled too, unless a Monday label follows within three days and
+    # the two would overlap; labels at either edge are anchored inwards so none is clipped.
+    if day.weekday() == 0 or (index == 0 and day.weekday() <= 3):
+        anchor = "start" if index == 0 else "end" if index >= count - 2 else "middle"
         return [
             _text(
                 _short_date(day),
@@ -773,7 +776,7 @@ def _day_labels(day: date, centre: float, baseline: float, index: int, count: in
                 "app-chart__date",
                 size=10,
                 fill=_SECONDARY,
-                anchor="start" if index == 0 else "middle",
+                anchor=anchor,
             )
         ]
     return []

@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask import Flask
 
 from webapp.models import Action
-from webapp.tracking.adherence import Frequency, PlanSummary, TrendPoint
+from webapp.tracking.adherence import Frequency, PlanSummary, TrendPoint, WeekSummary
 
 
 def how_often(action: Action) -> str:
@@ -29,7 +29,8 @@ def amount(value: Decimal | float | None) -> str:
 def since_plan_words(summary: PlanSummary) -> str:
     if summary.planned == 0 and summary.logged == 0:
         return "nothing planned yet"
-    words = f"{summary.logged} of {summary.planned} planned {summary.unit} logged"
+    unit = summary.unit[:-1] if summary.planned == 1 else summary.unit
+    words = f"{summary.logged} of {summary.planned} planned {unit} logged"
     if summary.partly:
         words += f" ({summary.partly} partly)"
     if summary.skipped:
@@ -51,6 +52,11 @@ def trend_words(trend: Sequence[TrendPoint], unit: str | None) -> str:
             f"(average {amount(round(average, 1))} over {len(trend)} days)")
 
 
+def week_words(week: WeekSummary) -> str:
+    unit = week.unit[:-1] if week.planned == 1 else week.unit
+    return f"{week.logged} of {week.planned} {unit}"
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(how_often=how_often, amount=amount,
+    app.jinja_env.filters.update(how_often=how_often, amount=amount, week_words=week_words,
                                  since_plan_words=since_plan_words, trend_words=trend_words)
