@@ -5,7 +5,8 @@ PYTHON := $(VENV)/bin/python
 FLASK  := $(PYTHON) -m flask --app webapp
 NHSUK  := webapp/static/vendor/nhsuk/nhsuk-frontend.min.css
 DEMO_PASSWORD ?= care-plan-demo-2026
-export DEMO_PASSWORD
+DEMO_TOTP_SECRET ?= DEMOCAREPLANTOTPSECRETKEY2345672
+export DEMO_PASSWORD DEMO_TOTP_SECRET
 
 .PHONY: run test install install-test assets chromium lint audit bench clean
 
@@ -16,6 +17,9 @@ run: install assets
 	@echo "  Care planning companion: http://127.0.0.1:5000"
 	@echo "  Sign in as patient@demo.example, clinician@demo.example, hca@demo.example"
 	@echo "  or admin@demo.example, with the password: $(DEMO_PASSWORD)"
+	@echo "  Staff also give a code from an authenticator app: add this key to one,"
+	@echo "  $(DEMO_TOTP_SECRET), or print the current code with"
+	@echo "  $(PYTHON) -c \"import pyotp; print(pyotp.TOTP('$(DEMO_TOTP_SECRET)').now())\""
 	@echo ""
 	$(FLASK) serve --host 127.0.0.1 --port 5000
 

@@ -27,6 +27,8 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Patients", "patients.index", STAFF),
     NavItem("Staff", "admin.staff", ADMINS),
     NavItem("Practice settings", "admin.settings", ADMINS),
+    NavItem("Audit log", "audit.search", ADMINS),
+    NavItem("Account closures", "data_rights.closures", ADMINS),
 )
 
 

@@ -59,7 +59,8 @@ def test_another_practices_admin_gets_404_for_my_staff(client, world):
 def test_practice_settings_change_the_name_and_time_zone(client, world):
     client.sign_in_quickly(world.admin)
     response = client.submit("/admin/settings", {"name": "Hillside Surgery",
-                                                 "time_zone": "Europe/Dublin"})
+                                                 "time_zone": "Europe/Dublin",
+                                                 "closure_retention_years": "0"})
     assert response.status_code == 303
     db.session.refresh(world.practice)
     assert (world.practice.name, world.practice.time_zone) == ("Hillside Surgery", "Europe/Dublin")
@@ -67,8 +68,10 @@ def test_practice_settings_change_the_name_and_time_zone(client, world):
 
 def test_practice_settings_refuse_an_unknown_zone_and_a_taken_name(client, world):
     client.sign_in_quickly(world.admin)
-    bad_zone = client.submit("/admin/settings", {"name": "Home Practice", "time_zone": "Mars/Base"})
+    bad_zone = client.submit("/admin/settings", {"name": "Home Practice", "time_zone": "Mars/Base",
+                                                 "closure_retention_years": "0"})
     assert bad_zone.status_code == 400
     taken = client.submit("/admin/settings", {"name": "Other Practice",
-                                              "time_zone": "Europe/London"})
+                                              "time_zone": "Europe/London",
+                                              "closure_retention_years": "0"})
     assert "Another practice already uses this name" in taken.get_data(as_text=True)

@@ -90,6 +90,7 @@ def settings():
     if form.validate_on_submit() and _practice_name_free(form, practice):
         practice.name = form.name.data
         practice.time_zone = form.time_zone.data
+        practice.closure_retention_years = form.closure_retention_years.data
         db.session.commit()
         flash("Practice settings saved.", "success")
         return redirect(url_for("admin.settings"), 303)
