@@ -13,7 +13,7 @@ class AuditSearchForm(FlaskForm):
 
     patient = StringField("Patient's NHS number or name", filters=[strip], validators=[
         Length(max=100, message="Patient's NHS number or name must be 100 characters or fewer")])
-    staff = SelectField("Member of staff", coerce=str, validate_choice=True)
+    staff = SelectField("Member of staff", coerce=str, validate_choice=True, default="")
     from_date = DateInputField("From", earliest_year=2000, required=False)
     to_date = DateInputField("To", earliest_year=2000, required=False)
 
