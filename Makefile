@@ -29,8 +29,8 @@ test: install-test assets chromium
 $(PYTHON):
 	python3 -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install --quiet --upgrade pip
+$(VENV)/.installed: pyproject.toml Makefile | $(PYTHON)
+	$(PYTHON) -m pip install --quiet --upgrade pip setuptools
 	$(PYTHON) -m pip install --quiet -e .
 	touch $@
 
@@ -60,8 +60,10 @@ lint: install-test
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m bandit --quiet --recursive webapp --configfile pyproject.toml
 
+# pip-audit, plus a fallback for networks that reach PyPI only through its index; fails when
+# a package could not be checked (see tools/audit_dependencies.py).
 audit: install-test
-	$(PYTHON) -m pip_audit --progress-spinner off --skip-editable
+	$(PYTHON) tools/audit_dependencies.py
 
 bench: install-test assets
 	$(PYTHON) bench/push_dispatch.py
