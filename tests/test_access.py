@@ -68,6 +68,7 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "admin.invite_staff": ADMINS,
     "admin.staff_activation_code": ADMINS,
     "admin.staff_access": ADMINS,
+    "admin.staff_reset_two_step": ADMINS,
     "admin.settings": ADMINS,
 }
 

@@ -236,3 +236,14 @@ def test_practice_settings_choose_the_retention_period(client, world):
 @pytest.mark.parametrize("kind", [ACCOUNT, CLINICAL])
 def test_the_foundation_registers_its_erasers(app, kind):
     assert erasers(kind), f"no {kind} eraser registered"
+
+
+def test_the_admin_home_page_says_when_patients_are_waiting(app, world):
+    admin = Client(app, app.response_class)
+    admin.sign_in_quickly(world.admin)
+    assert "asked to close their account" not in admin.get("/").get_data(as_text=True)
+    ask_to_close(app, world.patient)
+    assert "1 patient has asked to close their account" in admin.get("/").get_data(as_text=True)
+    clinician = Client(app, app.response_class)
+    clinician.sign_in_quickly(world.clinician)
+    assert "asked to close their account" not in clinician.get("/").get_data(as_text=True)

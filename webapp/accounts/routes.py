@@ -153,11 +153,12 @@ def sign_in_code():
             return redirect(safe_next(next_path) or url_for("home.index"), 303)
         db.session.commit()
         if attempt.refusal is not None:
-            return _refused(form, attempt.refusal, "accounts/sign_in_code.html")
+            return _refused(form, attempt.refusal, "accounts/sign_in_code.html",
+                            is_staff=pending.user.is_staff)
         form.code.errors.append("The code is not right. Enter the code your authenticator app "
                                 "shows now, or one of your recovery codes")
-    return render_template("accounts/sign_in_code.html", form=form), \
-        200 if not form.errors else 400
+    return render_template("accounts/sign_in_code.html", form=form,
+                           is_staff=pending.user.is_staff), 200 if not form.errors else 400
 
 
 @bp.route("/login/set-up-authenticator", methods=["GET", "POST"])

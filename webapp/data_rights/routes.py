@@ -24,7 +24,8 @@ from webapp.data_rights import (
     service,
 )
 from webapp.extensions import db
-from webapp.models import AccountClosure, utcnow
+from webapp.home.sections import Section, staff_section
+from webapp.models import AccountClosure, Role, User, utcnow
 
 bp = Blueprint("data_rights", __name__, template_folder="templates")
 
@@ -86,6 +87,15 @@ def complete_closure(closure_id: int):
         return redirect(url_for("data_rights.closures"), 303)
     return render_template("data_rights/complete_closure.html", closure=closure, form=form,
                            years=admin.practice.closure_retention_years)
+
+
+@staff_section
+def closures_waiting(user: User) -> Section | None:
+    """Tell a practice admin, on their home page, that patients are waiting."""
+    if user.role is not Role.PRACTICE_ADMIN:
+        return None
+    waiting = len(service.pending_closures(user.practice_id))
+    return Section("data_rights/home_section.html", {"waiting": waiting}) if waiting else None
 
 
 @click.group("data-rights", help="Patients' data rights.")
