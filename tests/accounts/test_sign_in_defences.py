@@ -235,3 +235,20 @@ def test_password_check_runs_for_an_unknown_email_too(app, monkeypatch):
                         lambda stored, given: checked.append(stored) or original(stored, given))
     service.attempt_sign_in("nobody@example.com", WRONG)
     assert checked == [None]
+
+
+def test_sign_in_still_works_when_the_limit_storage_is_down(database_url, tmp_path, world):
+    from tests.conftest import app_settings
+    from webapp import create_app
+
+    email = world.patient.user.email
+    db.session.commit()
+    # Nothing listens on port 9: the limiter's storage is unreachable.
+    app = create_app(app_settings(database_url, str(tmp_path / "no-redis"),
+                                  RATELIMIT_STORAGE_URI="redis://127.0.0.1:9"))
+    with app.app_context():
+        client = new_client(app)
+        assert attempt(client, email).status_code == 400
+        assert attempt(client, email, RIGHT).status_code == 303
+        db.session.remove()
+        db.engine.dispose()

@@ -12,6 +12,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from werkzeug.serving import make_server
 
+from tests.support import leak_watch
 from tests.support.factories import authenticator_code
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,6 +56,8 @@ def phone(browser: Browser, playwright: Playwright,
     context = browser.new_context(**playwright.devices[PHONE], base_url=live_server.url)
     context.set_default_timeout(15_000)
     yield context
+    # The browser's cookies must never reach a log either (tests/test_logs.py).
+    leak_watch.remember("cookie", *(cookie["value"] for cookie in context.cookies()))
     context.close()
 
 
