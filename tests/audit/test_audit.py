@@ -1,6 +1,7 @@
 """The audit trail: one record per staff view, what the patient sees, the admin's search,
 and records that cannot be changed or removed, by the app or in the database."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -96,6 +97,10 @@ def trail(world):
 def test_an_admin_searches_the_log_by_nhs_number_name_staff_and_dates(client, trail):
     client.sign_in_quickly(trail.admin)
     everything = _audit_search(client).get_data(as_text=True)
+    options = re.sub(r"\s+", " ", everything)
+    assert '<option value="" selected >Anyone</option>' in options
+    assert f'<option value="{trail.hca.id}" >Hal Assistant (Healthcare assistant)</option>' \
+        in options
     assert "Margaret Evans" in everything and "Arjun Patel" in everything
     assert "Tom Hughes" not in everything and "Dr Olga Other" not in everything
 

@@ -4,6 +4,7 @@ log search for practice admins (itself audited: searching the log reads patient 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
+from wtforms import SelectChoice
 
 from webapp.access import ADMINS, PATIENT, allow, current_patient, signed_in_user
 from webapp.audit import queries
@@ -54,8 +55,8 @@ def search():
     admin = signed_in_user()
     practice = admin.practice
     form = AuditSearchForm(request.args)
-    form.staff.choices = [("", "Anyone")] + [
-        (str(person.id), f"{person.name} ({person.role.label})")
+    form.staff.choices = [SelectChoice("", "Anyone")] + [
+        SelectChoice(str(person.id), f"{person.name} ({person.role.label})")
         for person in queries.staff_choices(practice.id)]
     if not form.validate():
         return render_template("audit/search.html", form=form, page=None), 400
