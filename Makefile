@@ -5,7 +5,8 @@ PYTHON := $(VENV)/bin/python
 FLASK  := $(PYTHON) -m flask --app webapp
 NHSUK  := webapp/static/vendor/nhsuk/nhsuk-frontend.min.css
 DEMO_PASSWORD ?= care-plan-demo-2026
-export DEMO_PASSWORD
+DEMO_TOTP_SECRET ?= DEMOCAREPLANTOTPSECRETKEY2345672
+export DEMO_PASSWORD DEMO_TOTP_SECRET
 
 .PHONY: run test install install-test assets chromium lint audit bench clean
 
@@ -16,6 +17,9 @@ run: install assets
 	@echo "  Care planning companion: http://127.0.0.1:5000"
 	@echo "  Sign in as patient@demo.example, clinician@demo.example, hca@demo.example"
 	@echo "  or admin@demo.example, with the password: $(DEMO_PASSWORD)"
+	@echo "  Staff also give a code from an authenticator app: add this key to one,"
+	@echo "  $(DEMO_TOTP_SECRET), or print the current code with"
+	@echo "  $(PYTHON) -c \"import pyotp; print(pyotp.TOTP('$(DEMO_TOTP_SECRET)').now())\""
 	@echo ""
 	$(FLASK) serve --host 127.0.0.1 --port 5000
 
@@ -25,8 +29,8 @@ test: install-test assets chromium
 $(PYTHON):
 	python3 -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install --quiet --upgrade pip
+$(VENV)/.installed: pyproject.toml Makefile | $(PYTHON)
+	$(PYTHON) -m pip install --quiet --upgrade pip setuptools
 	$(PYTHON) -m pip install --quiet -e .
 	touch $@
 
@@ -56,8 +60,10 @@ lint: install-test
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m bandit --quiet --recursive webapp --configfile pyproject.toml
 
+# pip-audit, plus a fallback for networks that reach PyPI only through its index; fails when
+# a package could not be checked (see tools/audit_dependencies.py).
 audit: install-test
-	$(PYTHON) -m pip_audit --progress-spinner off --skip-editable
+	$(PYTHON) tools/audit_dependencies.py
 
 bench: install-test assets
 	$(PYTHON) bench/push_dispatch.py

@@ -8,6 +8,7 @@ see each other's rows.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -20,13 +21,58 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.support import factories
+from tests.support import factories, leak_watch
 from webapp import create_app
-from webapp.accounts.service import start_session
+from webapp.accounts import service, two_step
 from webapp.accounts.sessions import SESSION_KEY
 from webapp.extensions import db
+from webapp.models.audit import APPEND_ONLY_TRIGGERS
 
 TEST_SECRET = "test-secret-key-not-for-production"
+
+
+# Everything logged and every secret made over the whole run (see tests/test_logs.py) -------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _watch_for_leaks() -> Iterator[None]:
+    """Capture every log record of the run and collect the secrets it creates."""
+    capture = leak_watch.RootCapture()
+    root = logging.getLogger()
+    root.addHandler(capture)
+    patch = pytest.MonkeyPatch()
+
+    def spy(module, name, remember):
+        original = getattr(module, name)
+
+        def spied(*args, **kwargs):
+            result = original(*args, **kwargs)
+            remember(result)
+            return result
+
+        patch.setattr(module, name, spied)
+
+    spy(service, "start_session", lambda token: leak_watch.remember("session token", token))
+    spy(service, "promote_session", lambda token: leak_watch.remember("session token", token))
+    spy(service, "issue_activation_code", lambda invitation: leak_watch.remember(
+        "activation code", invitation.code, service.normalise_code(invitation.code)))
+    spy(two_step, "new_set_up", lambda set_up: leak_watch.remember(
+        "authenticator secret", set_up.secret, set_up.secret_grouped))
+    spy(two_step, "new_recovery_codes", lambda codes: leak_watch.remember(
+        "recovery code", *codes, *(two_step.normalise_recovery_code(c) for c in codes)))
+    try:
+        yield
+    finally:
+        patch.undo()
+        root.removeHandler(capture)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The check of everything logged runs last, after the run has logged everything."""
+    last = [item for item in items if item.nodeid.endswith("test_no_personal_data_was_logged")]
+    for item in last:
+        items.remove(item)
+        items.append(item)
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +117,7 @@ def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> None
 @pytest.fixture
 def app(database_url: str, _schema: None, tmp_path) -> Iterator[Flask]:
     app = create_app(app_settings(database_url, str(tmp_path / "instance")))
+    leak_watch.watch_app(app)
     with app.app_context():
         empty_database()
         yield app
@@ -79,15 +126,23 @@ def app(database_url: str, _schema: None, tmp_path) -> Iterator[Flask]:
 
 
 def empty_database() -> None:
-    """Delete every row, children first, so each test starts from nothing."""
+    """Delete every row, children first, so each test starts from nothing.
+
+    Audit events refuse DELETE (models/audit.py). PostgreSQL's TRUNCATE does not fire row
+    triggers; on SQLite the triggers are dropped for the clean-up and made again.
+    """
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_events_refuse_update"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_events_refuse_delete"))
             for table in tables:
                 connection.execute(table.delete())
+            for statement in APPEND_ONLY_TRIGGERS["sqlite"]:
+                connection.execute(text(statement))
 
 
 class Client(FlaskClient):
@@ -103,10 +158,13 @@ class Client(FlaskClient):
         db.session.commit()
         token = _cv_app.set(None)
         try:
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
         finally:
             _cv_app.reset(token)
             db.session.expire_all()
+        for cookie in response.headers.getlist("Set-Cookie"):
+            leak_watch.remember("cookie", cookie.split(";", 1)[0].partition("=")[2])
+        return response
 
     def csrf_token(self) -> str:
         page = self.get("/offline").get_data(as_text=True)
@@ -122,15 +180,19 @@ class Client(FlaskClient):
         return self.post(url, json=payload, headers=headers, **kwargs)
 
     def sign_in(self, user, password: str = factories.PASSWORD):
-        """Sign in through the real form (argon2 and all)."""
+        """Sign in through the real form (argon2 and all), and for anyone with two-step
+        sign-in (all staff) through the code step too, with a code from their secret."""
         response = self.submit("/login", {"email": user.email, "password": password})
         assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        if response.headers["Location"] == "/login/code":
+            response = self.submit("/login/code", {"code": factories.authenticator_code(user)})
+            assert response.status_code == 303, response.get_data(as_text=True)[:2000]
         return response
 
     def sign_in_quickly(self, user) -> None:
-        """Start a session without the password check, for tests about something else:
-        argon2 is deliberately slow and most tests sign in several people."""
-        token = start_session(user, user_agent="test client")
+        """Start a session without the password check or the second step, for tests about
+        something else: argon2 is deliberately slow and most tests sign in several people."""
+        token = service.start_session(user, user_agent="test client")
         db.session.commit()
         with self.session_transaction() as cookie_session:
             cookie_session.clear()

@@ -26,6 +26,7 @@ from webapp.access import (
     STAFF,
     rule_for_endpoint,
 )
+from webapp.data_rights.service import request_closure
 from webapp.models import Role
 
 PUBLIC = None
@@ -44,9 +45,20 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "accounts.signed_out": PUBLIC,
     "accounts.activate": PUBLIC,
     "accounts.session_status": PUBLIC,
+    "accounts.sign_in_code": PUBLIC,
+    "accounts.set_up_authenticator": PUBLIC,
     "accounts.account": EVERYONE_SIGNED_IN,
     "accounts.change_password": EVERYONE_SIGNED_IN,
     "accounts.sign_out_everywhere": EVERYONE_SIGNED_IN,
+    "accounts.two_step_set_up": EVERYONE_SIGNED_IN,
+    "accounts.new_recovery_codes": EVERYONE_SIGNED_IN,
+    "accounts.turn_off_two_step": PATIENT,
+    "audit.who_has_looked": PATIENT,
+    "audit.search": ADMINS,
+    "data_rights.download": PATIENT,
+    "data_rights.close_account": PATIENT,
+    "data_rights.closures": ADMINS,
+    "data_rights.complete_closure": ADMINS,
     "home.index": EVERYONE_SIGNED_IN,
     "patients.index": STAFF,
     "patients.show": STAFF,
@@ -56,6 +68,7 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "admin.invite_staff": ADMINS,
     "admin.staff_activation_code": ADMINS,
     "admin.staff_access": ADMINS,
+    "admin.staff_reset_two_step": ADMINS,
     "admin.settings": ADMINS,
     "careplans.edit": CLINICIANS,
     "careplans.history": CLINICAL_STAFF,
@@ -78,6 +91,7 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
 # How to fill each URL parameter with an object belonging to the home practice's first
 # patient (or, for staff objects, the home practice). A new parameter name must be added.
 URL_VALUES: dict[str, Callable[[World], object]] = {
+    "closure_id": lambda world: request_closure(world.patient).id,
     "filename": lambda world: "css/app.css",
     "name": lambda world: "pages.js",
     "patient_id": lambda world: world.patient.id,

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import Client
 from tests.support.factories import World
+from webapp.data_rights.service import request_closure
 from webapp.extensions import db
 from webapp.tracking.service import patient_today
 
@@ -92,6 +93,14 @@ HOSTILE: dict[str, Target] = {
     "accounts.logout": Target("patient"),
     "accounts.change_password": Target("patient", ("current", "password", "confirm")),
     "accounts.sign_out_everywhere": Target("patient"),
+    "accounts.sign_in_code": Target("anonymous", ("code",)),
+    "accounts.set_up_authenticator": Target("anonymous", ("code",)),
+    "accounts.two_step_set_up": Target("patient", ("code",)),
+    "accounts.new_recovery_codes": Target("clinician"),
+    "accounts.turn_off_two_step": Target("patient", ("password",)),
+    "admin.staff_reset_two_step": Target("admin"),
+    "data_rights.close_account": Target("patient", ("reason",)),
+    "data_rights.complete_closure": Target("admin"),
     "admin.invite_staff": Target("admin", ("name", "email", "role"),
                                  shown_on=(lambda w: "/admin/staff",)),
     "admin.settings": Target("admin", ("name", "time_zone"), shown_on=(lambda w: "/",)),
@@ -130,6 +139,7 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "entry_id": lambda w: w.entry.client_id,
     "service_id": lambda w: w.support_service.id,
     "check_in_id": lambda w: w.check_in.id,
+    "closure_id": lambda w: request_closure(w.patient2).id,
 }
 
 

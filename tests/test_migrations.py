@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from webapp.extensions import db
 
@@ -30,12 +31,16 @@ def empty_database_url(tmp_path):
     admin.dispose()
 
 
-def test_migrations_build_the_schema_the_models_describe(app, empty_database_url, tmp_path):
-    env = {**os.environ, "DATABASE_URL": empty_database_url,
+def upgrade(database_url: str, tmp_path) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url,
            "INSTANCE_PATH": str(tmp_path / "instance")}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
                             env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_migrations_build_the_schema_the_models_describe(app, empty_database_url, tmp_path):
+    upgrade(empty_database_url, tmp_path)
     engine = create_engine(empty_database_url)
     try:
         with engine.connect() as connection:
@@ -44,3 +49,28 @@ def test_migrations_build_the_schema_the_models_describe(app, empty_database_url
     finally:
         engine.dispose()
     assert differences == [], differences
+
+
+def test_a_migrated_database_refuses_to_change_or_delete_audit_events(empty_database_url,
+                                                                       tmp_path):
+    upgrade(empty_database_url, tmp_path)
+    engine = create_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO practices (id, name, time_zone, created_at, "
+                "closure_retention_years) VALUES (1, 'P', 'Europe/London', "
+                "CURRENT_TIMESTAMP, 0)"))
+            connection.execute(text(
+                "INSERT INTO audit_events (practice_id, actor_role, action, subject, "
+                "occurred_at) VALUES (1, 'clinician', 'viewed', 'patient record', "
+                "CURRENT_TIMESTAMP)"))
+        for statement in ("UPDATE audit_events SET action = 'changed'",
+                          "DELETE FROM audit_events"):
+            with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+                connection.execute(text(statement))
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT action FROM audit_events")).all() == [
+                ("viewed",)]
+    finally:
+        engine.dispose()

@@ -58,13 +58,14 @@ def _configure_templates(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from webapp.accounts.sessions import load_user_from_session
-    from webapp.extensions import csrf, db, login_manager, migrate
+    from webapp.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     # Batch mode lets Alembic alter tables on SQLite, which has no ALTER COLUMN.
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.request_loader(load_user_from_session)
 
@@ -72,7 +73,9 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from webapp.accounts.routes import bp as accounts
     from webapp.admin.routes import bp as admin
+    from webapp.audit.routes import bp as audit
     from webapp.careplans.routes import bp as careplans
+    from webapp.data_rights.routes import bp as data_rights
     from webapp.errors import register_error_handlers
     from webapp.home.routes import bp as home
     from webapp.patients.routes import bp as patients
@@ -80,7 +83,8 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.support.routes import bp as support
     from webapp.tracking.routes import bp as tracking
 
-    for blueprint in (shell, home, accounts, admin, patients, careplans, tracking, support):
+    for blueprint in (shell, home, accounts, admin, patients, careplans, tracking, support,
+                      audit, data_rights):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -101,9 +105,11 @@ def _register_hooks(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from webapp.data_rights.routes import data_rights_cli
     from webapp.demo import demo_cli
     from webapp.serve import serve_command
 
+    app.cli.add_command(data_rights_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(serve_command)
 

@@ -112,11 +112,12 @@ def signed_in_user() -> User:
 
 
 def patient_scope() -> ColumnElement[bool]:
-    """The condition that limits Patient rows to those the signed-in user may see."""
+    """The condition that limits Patient rows to those the signed-in user may see. A removed
+    patient (account closed, information gone) is nobody's to see."""
     user = signed_in_user()
     if user.role is Role.PATIENT:
-        return Patient.id == user.patient_id
-    return Patient.practice_id == user.practice_id
+        return (Patient.id == user.patient_id) & Patient.removed_at.is_(None)
+    return (Patient.practice_id == user.practice_id) & Patient.removed_at.is_(None)
 
 
 def visible_patients() -> Select[tuple[Patient]]:

@@ -34,6 +34,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ACTIVATION_CODE_DAYS", "14", "how long an activation code can be used"),
     Setting("DEMO_PASSWORD", "care-plan-demo-2026",
             "password given to the demo accounts by `flask demo seed`"),
+    Setting("DEMO_TOTP_SECRET", "DEMOCAREPLANTOTPSECRETKEY2345672",
+            "authenticator app secret (base32) given to the demo staff accounts by "
+            "`flask demo seed`"),
+    Setting("RATELIMIT_STORAGE_URI", "memory://",
+            "where sign-in rate limits are counted; use redis://host:6379 when running more "
+            "than one web process"),
+    Setting("SIGN_IN_LIMIT_PER_ADDRESS", "30 per minute; 300 per hour",
+            "sign-in attempts allowed from one network address (a practice's staff may share one)"),
     Setting("SERVICE_NAME", "Care planning companion", "the name shown in the header"),
     Setting("LOG_LEVEL", "INFO", "Python logging level"),
     Setting("VAPID_PRIVATE_KEY", "generated into <instance>/vapid_private_key on first run",
@@ -44,8 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INSTANCE_PATH", "./instance", "folder for the SQLite file and generated secrets"),
 )
 
-# Demo accounts only; `make run` prints it. nosec: not a credential for anything real.
+# Demo accounts only; `make run` prints them. nosec: not credentials for anything real.
 DEFAULT_DEMO_PASSWORD = "care-plan-demo-2026"  # noqa: S105  # nosec B105
+DEFAULT_DEMO_TOTP_SECRET = "DEMOCAREPLANTOTPSECRETKEY2345672"  # noqa: S105  # nosec B105
 
 
 def load(instance_path: str | os.PathLike[str], environ: dict[str, str] | None = None) -> dict:
@@ -73,6 +82,15 @@ def load(instance_path: str | os.PathLike[str], environ: dict[str, str] | None =
         "SESSION_MAX_HOURS": int(env.get("SESSION_MAX_HOURS", "12")),
         "ACTIVATION_CODE_DAYS": int(env.get("ACTIVATION_CODE_DAYS", "14")),
         "DEMO_PASSWORD": env.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD,
+        "DEMO_TOTP_SECRET": env.get("DEMO_TOTP_SECRET") or DEFAULT_DEMO_TOTP_SECRET,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Without its storage the limiter would turn every sign-in into a 500; the database
+        # lock-out (accounts/throttle.py) still protects each account meanwhile.
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "SIGN_IN_LIMIT_PER_ADDRESS": env.get("SIGN_IN_LIMIT_PER_ADDRESS")
+        or "30 per minute; 300 per hour",
         "SERVICE_NAME": env.get("SERVICE_NAME", "Care planning companion"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which expires

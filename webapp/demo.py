@@ -1,7 +1,10 @@
 """Demo data: `flask --app webapp demo seed` builds a practice that shows the whole journey.
 
 Idempotent: running it again updates the demo accounts in place (and resets their
-passwords to DEMO_PASSWORD) without duplicating anything.
+passwords to DEMO_PASSWORD, and the staff's authenticator secret to DEMO_TOTP_SECRET) without
+duplicating anything. Staff must use two-step sign-in; giving the demo staff a known secret
+lets anyone trying the demo (and the tests) add it to an authenticator app, or compute codes
+with `python -c "import pyotp; print(pyotp.TOTP('<secret>').now())"`.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from webapp.accounts import two_step
 from webapp.accounts.passwords import hash_password
 from webapp.extensions import db
-from webapp.models import Patient, Practice, Role, User, utcnow
+from webapp.models import Authenticator, Patient, Practice, Role, User, utcnow
 
 DEMO_PRACTICE = "Demo Practice"
 OTHER_PRACTICE = "Riverside Health Centre"
@@ -95,11 +99,24 @@ def _person(person: DemoPerson, password_hash: str) -> User:
     return user
 
 
-def seed(password: str) -> dict[str, User]:
+def _authenticator(user: User, secret: str) -> None:
+    found = two_step.authenticator_for(user)
+    if found is None:
+        found = Authenticator(user_id=user.id)
+        db.session.add(found)
+    found.secret_encrypted = two_step.encrypt(secret)
+    found.last_used_step = 0
+    db.session.flush()
+
+
+def seed(password: str, totp_secret: str) -> dict[str, User]:
     for module in DEMO_MODULES:
         importlib.import_module(module)
     password_hash = hash_password(password)
     people = {person.email: _person(person, password_hash) for person in PEOPLE}
+    for user in people.values():
+        if two_step.required_for(user):
+            _authenticator(user, totp_secret)
     for function in SEEDERS:
         function(people)
     db.session.commit()
@@ -114,8 +131,8 @@ def demo_cli() -> None:
 @demo_cli.command("seed", help="Create or refresh the demo practices and accounts.")
 @with_appcontext
 def seed_command() -> None:
-    password = current_app.config["DEMO_PASSWORD"]
-    seed(password)
-    click.echo("Demo accounts (all with the password in DEMO_PASSWORD):")
+    seed(current_app.config["DEMO_PASSWORD"], current_app.config["DEMO_TOTP_SECRET"])
+    click.echo("Demo accounts (all with the password in DEMO_PASSWORD; staff also need a code "
+               "from an authenticator app set up with DEMO_TOTP_SECRET):")
     for person in PEOPLE:
         click.echo(f"  {person.email:28} {person.role.label:22} {person.practice}")

@@ -25,9 +25,10 @@ class DateInputField(Field):
     PARTS = ("day", "month", "year")
 
     def __init__(self, label: str = "", validators=None, *, past_only: bool = False,
-                 future_only: bool = False, earliest_year: int = 1900,
+                 future_only: bool = False, earliest_year: int = 1900, required: bool = True,
                  missing_message: str | None = None, **kwargs):
         super().__init__(label, validators, **kwargs)
+        self.required = required
         self.missing_message = missing_message
         self.past_only = past_only
         self.future_only = future_only
@@ -53,7 +54,7 @@ class DateInputField(Field):
         subject = self.label.text
         missing = [part for part in self.PARTS if not self.raw[part]]
         if len(missing) == 3:
-            if self.data is None:
+            if self.data is None and self.required:
                 self.problem_parts = self.PARTS
                 raise ValidationError(self.missing_message or f"Enter {subject.lower()}")
             return

@@ -28,6 +28,8 @@ MENU: tuple[NavItem, ...] = (
     NavItem("Staff", "admin.staff", ADMINS),
     NavItem("Support and services", "support.index", ADMINS),
     NavItem("Practice settings", "admin.settings", ADMINS),
+    NavItem("Audit log", "audit.search", ADMINS),
+    NavItem("Account closures", "data_rights.closures", ADMINS),
 )
 
 

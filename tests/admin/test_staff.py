@@ -59,7 +59,8 @@ def test_another_practices_admin_gets_404_for_my_staff(client, world):
 def test_practice_settings_change_the_name_and_time_zone(client, world):
     client.sign_in_quickly(world.admin)
     response = client.submit("/admin/settings", {"name": "Hillside Surgery",
-                                                 "time_zone": "Europe/Dublin"})
+                                                 "time_zone": "Europe/Dublin",
+                                                 "closure_retention_years": "0"})
     assert response.status_code == 303
     db.session.refresh(world.practice)
     assert (world.practice.name, world.practice.time_zone) == ("Hillside Surgery", "Europe/Dublin")
@@ -67,8 +68,34 @@ def test_practice_settings_change_the_name_and_time_zone(client, world):
 
 def test_practice_settings_refuse_an_unknown_zone_and_a_taken_name(client, world):
     client.sign_in_quickly(world.admin)
-    bad_zone = client.submit("/admin/settings", {"name": "Home Practice", "time_zone": "Mars/Base"})
+    bad_zone = client.submit("/admin/settings", {"name": "Home Practice", "time_zone": "Mars/Base",
+                                                 "closure_retention_years": "0"})
     assert bad_zone.status_code == 400
     taken = client.submit("/admin/settings", {"name": "Other Practice",
-                                              "time_zone": "Europe/London"})
+                                              "time_zone": "Europe/London",
+                                              "closure_retention_years": "0"})
     assert "Another practice already uses this name" in taken.get_data(as_text=True)
+
+
+def test_an_admin_resets_two_step_sign_in_for_someone_who_lost_their_phone(app, client, world):
+    from tests.conftest import Client
+    from webapp.accounts import two_step
+
+    hca_browser = Client(app, app.response_class)
+    hca_browser.sign_in_quickly(world.hca)
+    client.sign_in_quickly(world.admin)
+    assert client.submit(f"/admin/staff/{world.hca.id}/two-step").status_code == 303
+    assert two_step.authenticator_for(world.hca) is None
+    assert hca_browser.get("/patients").status_code == 303
+    fresh = Client(app, app.response_class)
+    response = fresh.submit("/login", {"email": world.hca.email,
+                                       "password": "correct horse battery staple"})
+    assert response.headers["Location"] == "/login/set-up-authenticator"
+
+
+def test_another_practices_admin_cannot_reset_my_staff(client, world):
+    from webapp.accounts import two_step
+
+    client.sign_in_quickly(world.other_admin)
+    assert client.submit(f"/admin/staff/{world.hca.id}/two-step").status_code == 404
+    assert two_step.authenticator_for(world.hca) is not None

@@ -12,6 +12,9 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from werkzeug.serving import make_server
 
+from tests.support import leak_watch
+from tests.support.factories import authenticator_code
+
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium floods the closed network with
 # connections that are refused (see shared/testing.md).
@@ -53,6 +56,8 @@ def phone(browser: Browser, playwright: Playwright,
     context = browser.new_context(**playwright.devices[PHONE], base_url=live_server.url)
     context.set_default_timeout(15_000)
     yield context
+    # The browser's cookies must never reach a log either (tests/test_logs.py).
+    leak_watch.remember("cookie", *(cookie["value"] for cookie in context.cookies()))
     context.close()
 
 
@@ -69,11 +74,17 @@ def phone_page(phone: BrowserContext) -> Page:
     return page
 
 
-def sign_in(page: Page, email: str, password: str) -> None:
+def sign_in(page: Page, email: str, password: str, *, two_step_user=None) -> None:
+    """Sign in through the form. For someone with two-step sign-in (all staff), pass their
+    User as two_step_user: the code step is then filled in with a code from their app."""
     page.goto("/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if two_step_user is not None:
+        page.wait_for_url("**/login/code")
+        page.get_by_label("Security code").fill(authenticator_code(two_step_user))
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url(lambda url: "/login" not in url)
 
 

@@ -34,7 +34,7 @@ def test_clinician_writes_the_plan_and_the_patient_follows_it_offline(
     desk = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     try:
         staff = desk.new_page()
-        sign_in(staff, clinician.email, PASSWORD)
+        sign_in(staff, clinician.email, PASSWORD, two_step_user=clinician)
         staff.goto(f"/reviews/{review.id}/care-plan")
         staff.get_by_label("Goal, in the patient's own words").fill(
             "I want to garden again this summer")

@@ -12,6 +12,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 
+import pyotp
+
+from tests.support import leak_watch
+from webapp.accounts import two_step
 from webapp.accounts.nhs_number import check_digit
 from webapp.accounts.passwords import hash_password
 from webapp.careplans.service import (
@@ -24,6 +28,7 @@ from webapp.careplans.service import (
 from webapp.extensions import db
 from webapp.models import (
     Action,
+    Authenticator,
     CarePlan,
     CheckIn,
     CheckInAnswer,
@@ -60,6 +65,7 @@ def valid_nhs_number(seed: int | None = None) -> str:
         first_nine = f"999{number:06d}"[-9:]
         digit = check_digit(first_nine)
         if digit is not None:
+            leak_watch.remember("NHS number", first_nine + str(digit))
             return first_nine + str(digit)
         number = next(_sequence)
 
@@ -72,7 +78,10 @@ def make_practice(name: str | None = None) -> Practice:
 
 
 def make_staff(practice: Practice, role: Role = Role.CLINICIAN, *, name: str | None = None,
-               email: str | None = None, active: bool = True) -> User:
+               email: str | None = None, active: bool = True,
+               authenticator: bool | None = None) -> User:
+    """A member of staff. An active one has an authenticator app set up (staff must) unless
+    `authenticator=False`; Client.sign_in makes their codes."""
     n = next(_sequence)
     user = User(practice_id=practice.id, role=role, name=name or f"{role.label} {n}",
                 email=email or f"staff{n}@example.com",
@@ -80,7 +89,29 @@ def make_staff(practice: Practice, role: Role = Role.CLINICIAN, *, name: str | N
                 activated_at=utcnow() if active else None)
     db.session.add(user)
     db.session.flush()
+    if authenticator if authenticator is not None else active:
+        make_authenticator(user)
     return user
+
+
+def make_authenticator(user: User, secret: str | None = None) -> str:
+    """Give `user` an authenticator app; returns its secret."""
+    secret = secret or pyotp.random_base32()
+    leak_watch.remember("authenticator secret", secret)
+    db.session.add(Authenticator(user_id=user.id, secret_encrypted=two_step.encrypt(secret)))
+    db.session.flush()
+    return secret
+
+
+def authenticator_code(user: User) -> str:
+    """A code the user's app would show that has not been used yet: this time step's, or
+    the next one's (which the server accepts for clock drift) when this one has been used."""
+    found = two_step.authenticator_for(user)
+    db.session.refresh(found)
+    now = two_step.current_step()
+    step = max(now - two_step.DRIFT_STEPS, found.last_used_step + 1)
+    assert step <= now + two_step.DRIFT_STEPS, "no unused code left in this 30-second window"
+    return two_step.code_for_step(two_step.decrypt(found.secret_encrypted), step)
 
 
 def make_patient(practice: Practice, *, given_name: str = "Pat", family_name: str | None = None,

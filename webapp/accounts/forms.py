@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from webapp.forms import strip
@@ -48,3 +48,25 @@ class ChangePasswordForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change something."""
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+
+    code = StringField("Security code", filters=[strip], validators=[
+        DataRequired("Enter the 6-digit code from your authenticator app"),
+        Length(max=20, message="Enter the 6-digit code from your authenticator app, "
+                               "or one of your recovery codes")])
+
+
+class SetUpAuthenticatorForm(FlaskForm):
+    token = HiddenField()
+    code = StringField("Code from the app", filters=[strip], validators=[
+        DataRequired("Enter the 6-digit code your authenticator app shows"),
+        Length(max=10, message="Enter the 6-digit code your authenticator app shows, "
+                               "like 123456")])
+
+
+class TurnOffTwoStepForm(FlaskForm):
+    password = PasswordField("Your password", validators=[
+        DataRequired("Enter your password"), Length(max=128, message="Enter your password")])

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 
-from webapp.accounts import passwords
+from webapp.accounts import passwords, throttle, two_step
 from webapp.extensions import db
 from webapp.models import ActivationCode, Patient, Role, User, UserSession, utcnow
 
@@ -183,6 +183,58 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """How an attempt to sign in went: a user whose password was right, or a refusal (too
+    many attempts) to show, or neither (wrong email or password)."""
+
+    user: User | None = None
+    refusal: throttle.Refusal | None = None
+
+
+def attempt_sign_in(email: str, password: str, *, now: datetime | None = None) -> Attempt:
+    """The password step, behind the per-address lock-out (accounts/throttle.py). Known and
+    unknown addresses go down the same path, so the answers cannot tell them apart."""
+    refused = throttle.refusal(email, now)
+    if refused is not None:
+        if not refused.locked:  # too soon after the last failure: that counts as one too
+            refused = throttle.record_failure(email, now) or refused
+        return Attempt(refusal=refused)
+    user = authenticate(email, password)
+    if user is None:
+        _note_failure_for(user_by_email(email))
+        return Attempt(refusal=throttle.record_failure(email, now))
+    return Attempt(user=user)
+
+
+def attempt_code(user: User, code: str, *, now: datetime | None = None) -> Attempt:
+    """The second step: a code from the person's authenticator app or a recovery code. Wrong
+    codes count against the same lock-out as wrong passwords."""
+    refused = throttle.refusal(user.email, now)
+    if refused is not None:
+        if not refused.locked:
+            refused = throttle.record_failure(user.email, now) or refused
+        return Attempt(refusal=refused)
+    if two_step.verify(user, code, now=now):
+        return Attempt(user=user)
+    _note_failure_for(user)
+    return Attempt(refusal=throttle.record_failure(user.email, now))
+
+
+def _note_failure_for(user: User | None) -> None:
+    if user is not None:
+        user.failed_sign_ins_since_last_visit += 1
+
+
+def welcome_back(user: User) -> int:
+    """Call once someone is fully signed in: forgets their failed attempts and returns how
+    many there were since their last visit, to tell them."""
+    throttle.record_success(user.email)
+    failures = user.failed_sign_ins_since_last_visit
+    user.failed_sign_ins_since_last_visit = 0
+    return failures
+
+
 def change_password(user: User, password: str) -> None:
     problems = passwords.password_problems(password, user.role, email=user.email, name=user.name)
     if problems:
@@ -211,12 +263,46 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(user: User, *, user_agent: str | None, now: datetime | None = None) -> str:
+# Between the password and the second step: long enough to find the phone, no longer.
+PENDING_LIFETIME = timedelta(minutes=10)
+
+
+def start_session(user: User, *, user_agent: str | None, now: datetime | None = None,
+                  awaiting: str | None = None) -> str:
+    """Start a session and return its token (for the cookie). With `awaiting` ("code" or
+    "set-up") the session signs nobody in until promote_session() is called."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token), created_at=now,
-                               last_seen_at=now, user_agent=(user_agent or "")[:200] or None))
-    user.last_signed_in_at = now
+                               last_seen_at=now, user_agent=(user_agent or "")[:200] or None,
+                               awaiting=awaiting))
+    if awaiting is None:
+        user.last_signed_in_at = now
+    db.session.flush()
+    return token
+
+
+def pending_session(token: str | None, now: datetime | None = None) -> UserSession | None:
+    """The half-finished sign-in this token belongs to, if it is still in time."""
+    now = now or utcnow()
+    found = session_for_token(token)
+    if found is None or found.ended_at is not None or found.awaiting is None:
+        return None
+    if now - found.created_at >= PENDING_LIFETIME or not found.user.is_active:
+        _end(found, "second step not done", now)
+        return None
+    return found
+
+
+def promote_session(pending: UserSession, now: datetime | None = None) -> str:
+    """Finish signing in: the session now signs its user in, under a new token, so the token
+    a browser held while half signed in is never the one that is fully signed in."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    pending.token_hash = _token_hash(token)
+    pending.awaiting = None
+    pending.created_at = pending.last_seen_at = now
+    pending.user.last_signed_in_at = now
     db.session.flush()
     return token
 
@@ -234,7 +320,7 @@ def user_for_session(token: str | None, policy: SessionPolicy,
     `touch` records the request as activity; a page merely asking how long is left doesn't."""
     now = now or utcnow()
     found = session_for_token(token)
-    if found is None or found.ended_at is not None:
+    if found is None or found.ended_at is not None or found.awaiting is not None:
         return None
     user = found.user
     if not user.is_active:
@@ -254,7 +340,7 @@ def user_for_session(token: str | None, policy: SessionPolicy,
 def session_seconds_left(token: str | None, policy: SessionPolicy,
                          now: datetime | None = None) -> int | None:
     found = session_for_token(token)
-    if found is None or found.ended_at is not None:
+    if found is None or found.ended_at is not None or found.awaiting is not None:
         return None
     now = now or utcnow()
     idle_end = found.last_seen_at + policy.idle_limit(found.user.role)

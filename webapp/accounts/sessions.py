@@ -13,9 +13,13 @@ from flask import current_app, g, request, session
 
 from webapp.accounts import service
 from webapp.extensions import db
-from webapp.models import User
+from webapp.models import User, UserSession
 
 SESSION_KEY = "sid"
+# A half-finished sign-in (password given, second step not yet) lives under its own key, so
+# nothing that reads SESSION_KEY, above all the access rules, can mistake it for a sign-in.
+PENDING_KEY = "pending_sid"
+NEXT_KEY = "next"
 
 
 def policy() -> service.SessionPolicy:
@@ -49,8 +53,35 @@ def sign_in(user: User) -> None:
     session[SESSION_KEY] = token
 
 
+def begin_second_step(user: User, awaiting: str, next_path: str | None) -> None:
+    token = service.start_session(user, user_agent=request.user_agent.string,
+                                  awaiting=awaiting)
+    session.clear()
+    session[PENDING_KEY] = token
+    if next_path:
+        session[NEXT_KEY] = next_path
+
+
+def pending() -> UserSession | None:
+    """The half-finished sign-in of this browser, if it is still in time."""
+    found = service.pending_session(session.get(PENDING_KEY))
+    if found is None:
+        session.pop(PENDING_KEY, None)
+    return found
+
+
+def finish_second_step(pending_session: UserSession) -> str | None:
+    """Turn the half-finished sign-in into a real one. Returns where the person was going."""
+    next_path = session.get(NEXT_KEY)
+    token = service.promote_session(pending_session)
+    session.clear()
+    session[SESSION_KEY] = token
+    return next_path
+
+
 def sign_out() -> None:
     service.end_session(session.get(SESSION_KEY))
+    service.end_session(session.get(PENDING_KEY))
     session.clear()
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import select
 
 from webapp.access import ADMINS, allow, signed_in_user, staff_user_or_404
-from webapp.accounts import service
+from webapp.accounts import service, two_step
 from webapp.accounts.forms import ConfirmForm
 from webapp.admin.forms import PracticeSettingsForm, StaffInviteForm
 from webapp.extensions import db
@@ -82,6 +82,25 @@ def staff_access(user_id: int):
     return redirect(url_for("admin.staff"), 303)
 
 
+@bp.route("/staff/<int:user_id>/two-step", methods=["POST"])
+@allow(ADMINS)
+def staff_reset_two_step(user_id: int):
+    """Someone lost their phone and their recovery codes: they set the app up again at
+    their next sign-in (after their password). Their sessions end now."""
+    person = staff_user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if person.id == signed_in_user().id:
+        flash("You cannot reset your own two-step sign-in. Ask another practice admin.")
+        return redirect(url_for("admin.staff"), 303)
+    two_step.turn_off(person)
+    service.end_other_sessions(person, keep_token=None, reason="two-step sign-in reset")
+    db.session.commit()
+    flash(f"{person.name} will set up their authenticator app again when they next sign in.",
+          "success")
+    return redirect(url_for("admin.staff"), 303)
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @allow(ADMINS)
 def settings():
@@ -90,6 +109,7 @@ def settings():
     if form.validate_on_submit() and _practice_name_free(form, practice):
         practice.name = form.name.data
         practice.time_zone = form.time_zone.data
+        practice.closure_retention_years = form.closure_retention_years.data
         db.session.commit()
         flash("Practice settings saved.", "success")
         return redirect(url_for("admin.settings"), 303)

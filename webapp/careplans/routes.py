@@ -17,6 +17,7 @@ from webapp.access import (
 )
 from webapp.audit.service import record
 from webapp.careplans import checkins, service
+from webapp.careplans import data_rights as _register_data_rights  # noqa: F401
 from webapp.careplans.forms import MAX_ACTIONS_PER_GOAL, MAX_GOALS, CarePlanForm
 from webapp.extensions import db
 from webapp.home.sections import Section, patient_section

@@ -17,13 +17,17 @@ from webapp.models.careplans import (
     SkipReason,
     SupportService,
 )
+from webapp.models.data_rights import AccountClosure
 from webapp.models.people import ActivationCode, Patient, Practice, Role, User, UserSession
 from webapp.models.reviews import Review, ReviewState
+from webapp.models.security import Authenticator, RecoveryCode, SignInThrottle
 
 __all__ = [
+    "AccountClosure",
     "Action",
     "ActivationCode",
     "AuditEvent",
+    "Authenticator",
     "Base",
     "CarePlan",
     "CarePlanRevision",
@@ -37,9 +41,11 @@ __all__ = [
     "Practice",
     "ProgressEntry",
     "ProgressStatus",
+    "RecoveryCode",
     "Review",
     "ReviewState",
     "Role",
+    "SignInThrottle",
     "SkipReason",
     "SupportService",
     "User",

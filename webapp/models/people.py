@@ -47,6 +47,10 @@ class Practice(Base):
     ods_code: Mapped[str | None] = mapped_column(String(10))
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What closing a patient's account does to their information: 0 removes it all at once;
+    # N keeps the clinical part (results, agendas, plans, progress) for N years, then removes
+    # it. The account itself (sign-in, devices, contact details) always goes at once.
+    closure_retention_years: Mapped[int] = mapped_column(default=0)
 
 
 class Patient(Base):
@@ -60,10 +64,14 @@ class Patient(Base):
     nhs_number: Mapped[str] = mapped_column(String(10))
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    date_of_birth: Mapped[date]
+    # None only once the record has been removed at the patient's request (see data_rights).
+    date_of_birth: Mapped[date | None]
     email: Mapped[str] = mapped_column(String(254))
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the patient's information was removed after they closed their account: the
+    # row stays, emptied, only so the audit trail still points at something.
+    removed_at: Mapped[datetime | None]
 
     practice: Mapped[Practice] = relationship()
     user: Mapped[User | None] = relationship(back_populates="patient")
@@ -94,6 +102,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[datetime | None]
     last_signed_in_at: Mapped[datetime | None]
+    # Wrong passwords or codes since the person last signed in, told to them when they next do.
+    failed_sign_ins_since_last_visit: Mapped[int] = mapped_column(default=0)
 
     practice: Mapped[Practice] = relationship()
     patient: Mapped[Patient | None] = relationship(back_populates="user")
@@ -146,5 +156,9 @@ class UserSession(Base):
     ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(40))
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # Set while the person has given their password but not yet the second step ("code":
+    # a code from their authenticator app; "set-up": setting the app up). Such a session
+    # signs nobody in: it only lets its browser finish signing in.
+    awaiting: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
