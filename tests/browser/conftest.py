@@ -88,6 +88,22 @@ def sign_in(page: Page, email: str, password: str, *, two_step_user=None) -> Non
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+def wait_until(page: Page, condition: str, timeout_ms: int = 15_000) -> None:
+    """Wait until an async JavaScript condition (an arrow function's source) holds.
+
+    Playwright's wait_for_function treats a returned Promise as truthy at once, so it
+    cannot wait on IndexedDB or the Cache API; this polls the condition inside the page.
+    """
+    page.evaluate(f"""async (timeout) => {{
+        const condition = {condition};
+        const giveUp = Date.now() + timeout;
+        while (!(await condition())) {{
+            if (Date.now() > giveUp) throw new Error('timed out waiting for the condition');
+            await new Promise((resolve) => setTimeout(resolve, 25));
+        }}
+    }}""", timeout_ms)
+
+
 def wait_for_service_worker(page: Page) -> None:
     """Wait until the worker is installed and controls this page."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
