@@ -5,8 +5,13 @@ import uuid
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, wait_until
-from tests.support.factories import make_care_plan, make_patient, make_practice, make_review, \
-    make_staff
+from tests.support.factories import (
+    make_care_plan,
+    make_patient,
+    make_practice,
+    make_review,
+    make_staff,
+)
 from webapp.extensions import db
 from webapp.models import ProgressEntry, Role, UserSession
 
