@@ -99,9 +99,11 @@ def _register_hooks(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from webapp.demo import demo_cli
+    from webapp.preparation.cli import results_cli
     from webapp.serve import serve_command
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(results_cli)
     app.cli.add_command(serve_command)
 
 

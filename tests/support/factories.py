@@ -13,7 +13,7 @@ from functools import cache
 from webapp.accounts.nhs_number import check_digit
 from webapp.accounts.passwords import hash_password
 from webapp.extensions import db
-from webapp.models import Patient, Practice, Review, Role, User, utcnow
+from webapp.models import AgendaPrompt, Patient, Practice, Result, Review, Role, User, utcnow
 
 PASSWORD = "correct horse battery staple"
 
@@ -135,3 +135,74 @@ def make_world() -> World:
     )
     db.session.commit()
     return world
+
+
+# --- results and agendas (preparation) ------------------------------------------------------
+
+
+def result_types() -> None:
+    """The catalogue's result types as rows, which results and targets refer to."""
+    from webapp.preparation.results import sync_result_types
+
+    sync_result_types()
+
+
+def make_result(patient: Patient, code: str, value, *, taken_on: date | None = None,
+                review: Review | None = None, shared: bool = False, item_9: int | None = None,
+                by: User | None = None) -> Result:
+    """A result from a value as staff would type it: "53", "135/85", "low"..."""
+    from webapp.content import result_catalogue
+    from webapp.results.assessment import ResultValue, parse_and_check
+
+    result_types()
+    spec = result_catalogue.get(code)
+    raw = {"value": str(value)}
+    if spec.has_item_9:
+        raw["item_9"] = str(item_9 if item_9 is not None else 0)
+    parsed = parse_and_check(spec, raw)
+    assert isinstance(parsed, ResultValue), parsed
+    result = Result(practice_id=patient.practice_id, patient_id=patient.id,
+                    review_id=review.id if review else None, result_code=code,
+                    taken_on=taken_on or utcnow().date(), number=parsed.number,
+                    systolic=parsed.systolic, diastolic=parsed.diastolic,
+                    category=parsed.category, item_9=parsed.item_9,
+                    entered_by_id=by.id if by else None,
+                    shared_at=utcnow() if shared else None)
+    db.session.add(result)
+    db.session.flush()
+    return result
+
+
+def make_shared_review(patient: Patient, *, clinician: User | None = None,
+                       results: dict[str, object] | None = None,
+                       conversation_at: datetime | None = None) -> Review:
+    """A review whose results (code -> value, taken today) are shared with the patient."""
+    from webapp.preparation.prompts import ensure_default_prompts
+
+    review = make_review(patient, clinician=clinician, conversation_at=conversation_at,
+                         shared=True)
+    for code, value in (results or {}).items():
+        make_result(patient, code, value, review=review, shared=True)
+    ensure_default_prompts(patient.practice_id)
+    db.session.flush()
+    return review
+
+
+def prompt_of(practice: Practice, key: str = "feet") -> AgendaPrompt:
+    """One of a practice's agenda prompts (the defaults are copied in when needed)."""
+    from sqlalchemy import select
+
+    from webapp.preparation.prompts import ensure_default_prompts
+
+    ensure_default_prompts(practice.id)
+    return db.session.scalar(select(AgendaPrompt).where(
+        AgendaPrompt.practice_id == practice.id, AgendaPrompt.key == key))
+
+
+def review_of(patient: Patient) -> Review:
+    """The patient's first review, made if they have none (one object for a whole test)."""
+    from sqlalchemy import select
+
+    found = db.session.scalar(select(Review).where(Review.patient_id == patient.id)
+                              .order_by(Review.id).limit(1))
+    return found or make_review(patient)

@@ -1,5 +1,14 @@
 """All models, imported here so Alembic and `db.create_all()` see every table."""
 
+from webapp.models.agendas import (
+    Agenda,
+    AgendaEntry,
+    AgendaPriority,
+    AgendaPrompt,
+    AgendaResult,
+    PreparationNote,
+    PromptSection,
+)
 from webapp.models.audit import AuditEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.careplans import (
@@ -18,11 +27,25 @@ from webapp.models.careplans import (
     SupportService,
 )
 from webapp.models.people import ActivationCode, Patient, Practice, Role, User, UserSession
+from webapp.models.results import (
+    ClinicalProfile,
+    PersonalTarget,
+    PracticeTarget,
+    Result,
+    ResultImport,
+    ResultSource,
+    ResultType,
+)
 from webapp.models.reviews import Review, ReviewState
 
 __all__ = [
     "Action",
     "ActivationCode",
+    "Agenda",
+    "AgendaEntry",
+    "AgendaPriority",
+    "AgendaPrompt",
+    "AgendaResult",
     "AuditEvent",
     "Base",
     "CarePlan",
@@ -30,13 +53,22 @@ __all__ = [
     "CarePlanSupport",
     "CheckIn",
     "CheckInAnswer",
+    "ClinicalProfile",
     "Goal",
     "HowItIsGoing",
     "Patient",
     "Per",
+    "PersonalTarget",
     "Practice",
+    "PracticeTarget",
+    "PreparationNote",
     "ProgressEntry",
     "ProgressStatus",
+    "PromptSection",
+    "Result",
+    "ResultImport",
+    "ResultSource",
+    "ResultType",
     "Review",
     "ReviewState",
     "Role",
