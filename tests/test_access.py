@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.support import factories
 from tests.support.factories import World
 from webapp.access import (
     ADMINS,
@@ -57,6 +58,10 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "admin.staff_activation_code": ADMINS,
     "admin.staff_access": ADMINS,
     "admin.settings": ADMINS,
+    "preparation.results": PATIENT,
+    "preparation.talk_about": PATIENT,
+    "preparation.agenda": PATIENT,
+    "preparation.save_draft": PATIENT,
 }
 
 # How to fill each URL parameter with an object belonging to the home practice's first
@@ -66,9 +71,12 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "name": lambda world: "pages.js",
     "patient_id": lambda world: world.patient.id,
     "user_id": lambda world: world.clinician.id,
+    "review_id": lambda world: factories.review_of(world.patient).id,
+    "prompt_id": lambda world: factories.prompt_of(world.practice).id,
+    "result_code": lambda world: "hba1c",
 }
-# Parameters that name a file rather than somebody's data.
-NOT_OWNED = {"filename", "name"}
+# Parameters that name a file or a catalogue entry rather than somebody's data.
+NOT_OWNED = {"filename", "name", "result_code"}
 
 # Users whose practice or identity owns the objects named by URL_VALUES.
 OWNERS = {"patient", "clinician", "hca", "admin"}

@@ -75,9 +75,10 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.errors import register_error_handlers
     from webapp.home.routes import bp as home
     from webapp.patients.routes import bp as patients
+    from webapp.preparation.routes import bp as preparation
     from webapp.shell.routes import bp as shell
 
-    for blueprint in (shell, home, accounts, admin, patients):
+    for blueprint in (shell, home, accounts, admin, patients, preparation):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
