@@ -71,14 +71,17 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.accounts.routes import bp as accounts
+    from webapp.admin import preparation_routes  # noqa: F401 - adds prompt and target pages
     from webapp.admin.routes import bp as admin
+    from webapp.clinic.routes import bp as clinic
     from webapp.errors import register_error_handlers
     from webapp.home.routes import bp as home
+    from webapp.interop.routes import bp as interop
     from webapp.patients.routes import bp as patients
     from webapp.preparation.routes import bp as preparation
     from webapp.shell.routes import bp as shell
 
-    for blueprint in (shell, home, accounts, admin, patients, preparation):
+    for blueprint in (shell, home, accounts, admin, patients, preparation, clinic, interop):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
