@@ -23,7 +23,7 @@ from webapp.accounts.forms import ConfirmForm
 from webapp.content import result_catalogue as catalogue
 from webapp.extensions import db
 from webapp.models import utcnow
-from webapp.preparation import agendas, home, queries
+from webapp.preparation import agendas, demo, home, queries
 from webapp.preparation.agenda_rules import (
     check_for_sending,
     read_draft,
@@ -33,6 +33,7 @@ from webapp.presenters import uk_time
 
 bp = Blueprint("preparation", __name__, template_folder="templates")
 home.register()
+demo.register()
 
 OFFLINE_READABLE = {"X-Offline-Readable": "1"}
 LOCKED = "Your appointment has started, so your agenda can no longer be changed."
