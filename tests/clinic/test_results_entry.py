@@ -21,7 +21,7 @@ def test_the_form_shows_units_ranges_and_blood_pressure_as_two_numbers(app, clie
     review = make_review(world.patient)
     client.sign_in_quickly(world.hca)
     page = client.get(f"/clinic/reviews/{review.id}/results").get_data(as_text=True)
-    assert "mmol/mol" in page and "from 20 to 200 mmol/mol" in page
+    assert "mmol/mol" in page and "From 20 to 200 mmol/mol." in page
     assert 'name="blood-pressure--systolic"' in page and 'name="blood-pressure--diastolic"' in page
     assert "Top number (systolic)" in page and "Bottom number (diastolic)" in page
     assert 'name="phq-9--item-9"' in page
