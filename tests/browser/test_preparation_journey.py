@@ -68,8 +68,9 @@ def test_patient_prepares_on_a_phone_and_the_clinician_reads_the_agenda(
     expect(page.get_by_text("HbA1c is on your agenda.")).to_be_visible()
 
     # The agenda saves as the patient types.
+    wait_for_service_worker(page)  # from now on the results and agenda are kept offline
+    page.reload()
     page.get_by_role("link", name="My agenda").click()
-    wait_for_service_worker(page)  # from now on the agenda page is kept for offline use
     page.get_by_label("What has gone well since your last review?").fill(
         "I walk to the shops every day now")
     expect(save_status(page)).to_contain_text("Saved at")
@@ -88,6 +89,11 @@ def test_patient_prepares_on_a_phone_and_the_clinician_reads_the_agenda(
         "Being able to dance at my granddaughter's wedding")
     expect(page.get_by_label("What has gone well since your last review?")).to_have_value(
         "I walk to the shops every day now")
+    expect(save_status(page)).to_have_text(OFFLINE_STATUS)
+    # The latest shared results can be read without a signal too.
+    page.get_by_role("link", name="My results").click()
+    expect(page.locator("#result-hba1c").get_by_text("56 mmol/mol", exact=True)).to_be_visible()
+    page.get_by_role("link", name="My agenda").click()
     expect(save_status(page)).to_have_text(OFFLINE_STATUS)
 
     # Back online, the draft is sent by itself.

@@ -19,7 +19,6 @@ from webapp.access import scoped_to_patients
 from webapp.extensions import db
 from webapp.models import (
     Agenda,
-    AgendaEntry,
     AgendaPrompt,
     CarePlan,
     Patient,
@@ -223,7 +222,3 @@ def care_plan_url(review: Review) -> str | None:
     if "careplans.edit" not in current_app.view_functions:
         return None
     return url_for("careplans.edit", review_id=review.id)
-
-
-def entries_of(agenda: Agenda | None) -> list[AgendaEntry]:
-    return list(agenda.entries) if agenda else []

@@ -22,12 +22,13 @@ from webapp.models import (
     PreparationNote,
     Result,
     Review,
+    Role,
     User,
     utcnow,
 )
+from webapp.models.results import canonical
 from webapp.preparation import prompts
 from webapp.preparation.results import (
-    catalogue_position,
     latest_per_type,
     profile_of,
     record_result,
@@ -83,8 +84,6 @@ def reschedule(review: Review, *, gathering_at: datetime | None, conversation_at
 
 
 def clinicians_of(practice_id: int) -> list[User]:
-    from webapp.models import Role
-
     return list(db.session.scalars(select(User).where(
         User.practice_id == practice_id, User.role == Role.CLINICIAN,
         User.is_disabled.is_(False)).order_by(User.name)))
@@ -135,8 +134,6 @@ def raw_values(result: Result) -> dict[str, str]:
                 form_name(spec, FIELD_DIASTOLIC): str(result.diastolic)}
     if spec.kind is ValueKind.CATEGORY:
         return {form_name(spec): result.category or ""}
-    from webapp.models.results import canonical
-
     values = {form_name(spec): format_number(canonical(result.number))}  # type: ignore[arg-type]
     if spec.has_item_9 and result.item_9 is not None:
         values[form_name(spec, FIELD_ITEM_9)] = str(result.item_9)
@@ -257,10 +254,6 @@ def finish_conversation(review: Review, now: datetime | None = None) -> None:
 NON_HDL = catalogue.NON_HDL_CHOLESTEROL.code
 
 
-def profile_for_editing(patient: Patient) -> ClinicalProfile | None:
-    return profile_of(patient)
-
-
 def save_profile(patient: Patient, *, conditions: Sequence[str], type_1_diabetes: bool,
                  on_hypo_causing_drug: bool, established_cvd: bool,
                  family_background: str | None, non_hdl_baseline: str | None,
@@ -286,7 +279,3 @@ def save_profile(patient: Patient, *, conditions: Sequence[str], type_1_diabetes
     profile.updated_at, profile.updated_by_id = utcnow(), by.id
     db.session.flush()
     return profile
-
-
-def sorted_codes(codes) -> list[str]:
-    return sorted(codes, key=catalogue_position)

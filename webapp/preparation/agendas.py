@@ -229,7 +229,7 @@ def flagged_topics(agenda: Agenda | None, prompts: dict[int, AgendaPrompt]) -> l
         return []
     chosen = {e.prompt_id for e in agenda.entries if e.ticked}
     chosen |= {p.prompt_id for p in agenda.priorities if p.prompt_id}
-    return [prompts[pid].text for pid in sorted(chosen, key=lambda i: prompts[i].position
-                                                  if i in prompts else 0)
-            if pid in prompts and prompts[pid].flag_for_clinician
-            and prompts[pid].section is PromptSection.TOPICS]
+    flagged = [prompts[pid] for pid in chosen if pid in prompts
+               and prompts[pid].flag_for_clinician
+               and prompts[pid].section is PromptSection.TOPICS]
+    return [prompt.text for prompt in sorted(flagged, key=lambda p: (p.position, p.id))]
