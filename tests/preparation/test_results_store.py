@@ -129,6 +129,16 @@ def test_correcting_a_shared_result_hides_it_until_shared_again(app, world):
     assert db.session.scalar(select(func.count()).select_from(type(result))) == 1
 
 
+def test_a_shared_result_entered_again_on_a_review_with_the_same_value_stays_shared(
+        app, world):
+    imported = make_result(world.patient, "hba1c", "53", shared=True)
+    review = make_review(world.patient)
+    again = record_result(world.patient, catalogue.HBA1C, ResultValue.of_number(53),
+                          imported.taken_on, by=world.hca, review=review)
+    assert again.id == imported.id and again.review_id == review.id
+    assert again.shared_at is not None
+
+
 def test_red_flags_use_the_history_for_changes(app, world):
     today = utcnow().date()
     make_result(world.patient, "hba1c", "60", taken_on=today - timedelta(days=180))

@@ -116,12 +116,13 @@ def record_result(patient: Patient, spec: ResultSpec, value: ResultValue, taken_
                         review_id=review.id if review else None)
         _store_value(result, value)
         db.session.add(result)
-    elif value_of(result) != value or (review and result.review_id != review.id):
-        _store_value(result, value)
-        result.updated_at, result.updated_by_id = now, by.id
-        if review is not None:
+    else:
+        if review is not None and result.review_id != review.id:
             result.review_id = review.id
-        result.shared_at = None
+        if value_of(result) != value:
+            _store_value(result, value)
+            result.updated_at, result.updated_by_id = now, by.id
+            result.shared_at = None
     db.session.flush()
     return result
 
