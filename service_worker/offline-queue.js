@@ -80,12 +80,15 @@
     await withStore(META, 'readwrite', (store) => store.clear());
   }
 
-  let syncing = null;
+  let previous = Promise.resolve();
 
-  /* Send what is waiting for the signed-in patient. One run at a time per context. */
+  /* Send what is waiting for the signed-in patient. Runs one at a time in this context,
+   * each after the one before, so an entry queued while a run is under way is still sent
+   * by the run its caller waits for. */
   function syncProgressQueue() {
-    syncing = syncing || send().finally(() => { syncing = null; });
-    return syncing;
+    const run = previous.then(send, send);
+    previous = run.catch(() => undefined);
+    return run;
   }
 
   async function send() {

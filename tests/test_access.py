@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support.factories import World
+from tests.support import factories
+from tests.support.factories import World, with_care_plan
 from webapp.access import (
     ADMINS,
     CLINICAL_STAFF,
@@ -86,6 +87,29 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "tracking.change_request_handled": CLINICIANS,
     "support.index": ADMINS,
     "support.edit": ADMINS,
+    "admin.prompts": ADMINS,
+    "admin.new_prompt": ADMINS,
+    "admin.edit_prompt": ADMINS,
+    "admin.change_prompt": ADMINS,
+    "admin.targets": ADMINS,
+    "admin.edit_target": ADMINS,
+    "preparation.results": PATIENT,
+    "preparation.talk_about": PATIENT,
+    "preparation.agenda": PATIENT,
+    "preparation.save_draft": PATIENT,
+    "clinic.reviews": STAFF,
+    "clinic.patient": CLINICAL_STAFF,
+    "clinic.new_review": STAFF,
+    "clinic.edit_review": STAFF,
+    "clinic.review": CLINICAL_STAFF,
+    "clinic.preparation": CLINICIANS,
+    "clinic.enter_results": CLINICAL_STAFF,
+    "clinic.share": CLINICAL_STAFF,
+    "clinic.agenda": CLINICAL_STAFF,
+    "clinic.conversation_done": CLINICIANS,
+    "clinic.profile": CLINICIANS,
+    "clinic.personal_target": CLINICIANS,
+    "interop.import_results": CLINICAL_STAFF,
 }
 
 # How to fill each URL parameter with an object belonging to the home practice's first
@@ -101,9 +125,11 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "entry_id": lambda world: world.entry.client_id,
     "service_id": lambda world: world.support_service.id,
     "check_in_id": lambda world: world.check_in.id,
+    "prompt_id": lambda world: factories.prompt_of(world.practice).id,
+    "result_code": lambda world: "hba1c",
 }
-# Parameters that name a file rather than somebody's data.
-NOT_OWNED = {"filename", "name"}
+# Parameters that name a file or a catalogue entry rather than somebody's data.
+NOT_OWNED = {"filename", "name", "result_code"}
 
 # Users whose practice or identity owns the objects named by URL_VALUES.
 OWNERS = {"patient", "clinician", "hca", "admin"}
@@ -113,6 +139,12 @@ ROLE_OF = {"patient": Role.PATIENT, "patient2": Role.PATIENT, "clinician": Role.
            "hca": Role.HEALTHCARE_ASSISTANT, "admin": Role.PRACTICE_ADMIN,
            "other_patient": Role.PATIENT, "other_clinician": Role.CLINICIAN,
            "other_admin": Role.PRACTICE_ADMIN}
+
+
+@pytest.fixture
+def world(world):
+    """The world with the first patient's care plan, so every URL has an object to name."""
+    return with_care_plan(world)
 
 
 def test_every_route_has_an_expected_rule(app):

@@ -6,13 +6,22 @@ that shows it; the tag must arrive as text, never as markup.
 
 import uuid
 
+import pytest
+
 from tests.careplans.test_editor import editor_fields
+from tests.support.factories import with_care_plan
 from webapp.extensions import db
 from webapp.models import SupportService
 from webapp.tracking.service import patient_today
 
 SCRIPT = '<script>alert("x")</script>'
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+
+
+@pytest.fixture
+def world(world):
+    """The world with the first patient's care plan, so every URL has an object to name."""
+    return with_care_plan(world)
 
 
 def assert_escaped(client, *paths):

@@ -15,6 +15,7 @@ to it, and which pages show what it stores.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import Client
-from tests.support.factories import World
+from tests.support.factories import World, make_shared_review, prompt_of, with_care_plan
 from webapp.data_rights.service import request_closure
 from webapp.extensions import db
 from webapp.tracking.service import patient_today
@@ -74,11 +75,22 @@ json_value = st.recursive(
 CHANGES_ON_READ = {"audit_events", "user_sessions"}
 
 
+@pytest.fixture
+def world(world):
+    """The world with the first patient's care plan, so every URL has an object to name."""
+    with_care_plan(world)
+    # ...and an upcoming review, shared, so the patient has an agenda to write.
+    make_shared_review(world.patient, clinician=world.clinician, results={"hba1c": "61"})
+    db.session.commit()
+    return world
+
+
 @dataclass(frozen=True)
 class Target:
     who: str
     fields: tuple[str, ...] = ()  # added to any found on the endpoint's own GET page
     json: bool = False
+    files: tuple[str, ...] = ()  # file upload fields: sent random and hostile files
     shown_on: tuple[Callable[[World], str], ...] = ()
     extra: dict[str, Callable[[World], str]] = field(default_factory=dict)
 
@@ -129,6 +141,26 @@ HOSTILE: dict[str, Target] = {
     "tracking.entry_reason": Target("patient", ("reason", "next")),
     "tracking.delete_entry": Target("patient"),
     "tracking.change_request_handled": Target("clinician"),
+    "admin.new_prompt": Target("admin", ("text", "section", "flag")),
+    "admin.edit_prompt": Target("admin", ("text", "flag"), shown_on=(lambda w: "/agenda",)),
+    "admin.change_prompt": Target("admin", ("change",)),
+    "admin.edit_target": Target("admin", ("kind", "low", "high", "systolic", "diastolic")),
+    "clinic.new_review": Target("clinician", ("conversation_on-day", "conversation_time",
+                                              "gathering_time", "clinician")),
+    "clinic.edit_review": Target("clinician"),
+    "clinic.enter_results": Target("hca"),
+    "clinic.preparation": Target("clinician", ("notes",),
+                                 shown_on=(lambda w: f"/clinic/reviews/{w.review.id}",)),
+    "clinic.share": Target("clinician"),
+    "clinic.conversation_done": Target("clinician"),
+    "clinic.profile": Target("clinician"),
+    "clinic.personal_target": Target("clinician", ("kind", "low", "high", "reason")),
+    "interop.import_results": Target("hca", files=("file",)),
+    "preparation.agenda": Target("patient", shown_on=(lambda w: "/agenda",
+                                                      lambda w: "/clinic/reviews")),
+    "preparation.save_draft": Target("patient", json=True,
+                                     shown_on=(lambda w: "/agenda",)),
+    "preparation.talk_about": Target("patient", ("wanted", "next")),
 }
 
 URL_VALUES: dict[str, Callable[[World], object]] = {
@@ -140,6 +172,8 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "service_id": lambda w: w.support_service.id,
     "check_in_id": lambda w: w.check_in.id,
     "closure_id": lambda w: request_closure(w.patient2).id,
+    "prompt_id": lambda w: prompt_of(w.practice).id,
+    "result_code": lambda w: "hba1c",
 }
 
 
@@ -193,7 +227,15 @@ def test_hostile_input_never_breaks_anything(app, world, endpoint):
     setup_client = client_for(app, world, target.who)
     names = sorted(set(target.fields) | form_fields(setup_client, path))
 
-    if target.json:
+    if target.json and endpoint == "preparation.save_draft":
+        payloads = st.one_of(
+            json_value,
+            st.fixed_dictionaries({"editedAt": json_value,
+                                   "fields": st.dictionaries(st.sampled_from(names or ["x"]),
+                                                             st.lists(hostile_text,
+                                                                      max_size=2))}),
+        )
+    elif target.json:
         payloads = st.one_of(
             st.dictionaries(st.sampled_from(["id", "action_id", "local_date", "status", "amount",
                                              "note", "reason", "source", "extra"]),
@@ -209,15 +251,31 @@ def test_hostile_input_never_breaks_anything(app, world, endpoint):
     else:
         payloads = st.dictionaries(st.sampled_from(names or ["anything"]), hostile_text,
                                    max_size=len(names) + 1)
+    if target.files:
+        file_contents = st.one_of(
+            st.binary(max_size=2000),
+            st.lists(hostile_text, max_size=6).map(lambda lines: "\n".join(
+                ["nhs_number,result_code,value,unit,date", *lines]).encode()),
+            st.just(b"\xff\xfe" + "nhs_number,result_code".encode("utf-16-le")),
+            st.just(b"x" * 2_000_000),
+        )
+        file_names = st.sampled_from(["results.csv", "results.exe", "results.csv.exe",
+                                      "../../etc/passwd", "", "r\u00e9sultats.CSV"])
+        payloads = st.tuples(payloads, file_contents, file_names)
 
-    @settings(max_examples=20, deadline=None, derandomize=True,
+    @settings(max_examples=12, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(payload=payloads)
     def send(payload):
         client = client_for(app, world, target.who)
         before = fingerprint()
-        if target.json:
+        if target.files:
+            fields, content, filename = payload
+            data = {key: value.replace("\x00", "") for key, value in fields.items()}
+            data.update({name: (io.BytesIO(content), filename) for name in target.files})
+            response = client.submit(path, data, content_type="multipart/form-data")
+        elif target.json:
             response = client.post_json(path, payload)
         else:
             data = {key: value.replace("\x00", "") for key, value in payload.items()}

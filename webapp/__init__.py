@@ -72,19 +72,23 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from webapp.accounts.routes import bp as accounts
+    from webapp.admin import preparation_routes  # noqa: F401 - adds prompt and target pages
     from webapp.admin.routes import bp as admin
     from webapp.audit.routes import bp as audit
     from webapp.careplans.routes import bp as careplans
+    from webapp.clinic.routes import bp as clinic
     from webapp.data_rights.routes import bp as data_rights
     from webapp.errors import register_error_handlers
     from webapp.home.routes import bp as home
+    from webapp.interop.routes import bp as interop
     from webapp.patients.routes import bp as patients
+    from webapp.preparation.routes import bp as preparation
     from webapp.shell.routes import bp as shell
     from webapp.support.routes import bp as support
     from webapp.tracking.routes import bp as tracking
 
-    for blueprint in (shell, home, accounts, admin, patients, careplans, tracking, support,
-                      audit, data_rights):
+    for blueprint in (shell, home, accounts, admin, patients, preparation, clinic, interop,
+                      careplans, tracking, support, audit, data_rights):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -107,10 +111,12 @@ def _register_hooks(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from webapp.data_rights.routes import data_rights_cli
     from webapp.demo import demo_cli
+    from webapp.preparation.cli import results_cli
     from webapp.serve import serve_command
 
     app.cli.add_command(data_rights_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(results_cli)
     app.cli.add_command(serve_command)
 
 

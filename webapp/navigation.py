@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from webapp.access import ADMINS, CLINICAL_STAFF, PATIENT, STAFF
+from webapp.access import ADMINS, PATIENT, STAFF
 from webapp.models import Role
 
 
@@ -23,9 +23,11 @@ MENU: tuple[NavItem, ...] = (
     NavItem("My agenda", "preparation.agenda", PATIENT),
     NavItem("My plan", "careplans.my_plan", PATIENT),
     NavItem("Progress", "tracking.progress", PATIENT),
-    NavItem("Reviews", "clinic.reviews", CLINICAL_STAFF),
+    NavItem("Reviews", "clinic.reviews", STAFF),
     NavItem("Patients", "patients.index", STAFF),
     NavItem("Staff", "admin.staff", ADMINS),
+    NavItem("Agenda prompts", "admin.prompts", ADMINS),
+    NavItem("Targets", "admin.targets", ADMINS),
     NavItem("Support and services", "support.index", ADMINS),
     NavItem("Practice settings", "admin.settings", ADMINS),
     NavItem("Audit log", "audit.search", ADMINS),

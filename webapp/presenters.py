@@ -71,12 +71,17 @@ def navigation_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = []
-    for item in navigation.items_for(current_user.role, current_app.view_functions):
+    menu = navigation.items_for(current_user.role, current_app.view_functions)
+    for item in menu:
+        blueprint = item.endpoint.split(".")[0]
+        # A page inside an area marks the area's menu entry, unless the area has several
+        # entries (a patient's results and agenda): then no single one is right.
+        alone = sum(1 for other in menu if other.endpoint.split(".")[0] == blueprint) == 1
         items.append({
             "href": url_for(item.endpoint),
             "text": item.label,
             "current": request.endpoint == item.endpoint,
-            "active": request.blueprint == item.endpoint.split(".")[0]
+            "active": alone and request.blueprint == blueprint
             and request.endpoint != item.endpoint,
         })
     return items

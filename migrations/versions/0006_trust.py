@@ -1,7 +1,7 @@
 """trust: sign-in defences, two-step sign-in, append-only audit, account closure
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-23 14:12:51.357583
 
 """

@@ -88,6 +88,11 @@ def sign_in(page: Page, email: str, password: str, *, two_step_user=None) -> Non
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+def wait_for_queue(page: Page) -> None:
+    """Wait until the page has handed the device's queue the patient and session token."""
+    page.wait_for_selector("body[data-queue-ready]", state="attached")
+
+
 def wait_until(page: Page, condition: str, timeout_ms: int = 15_000) -> None:
     """Wait until an async JavaScript condition (an arrow function's source) holds.
 

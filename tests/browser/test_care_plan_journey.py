@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_for_queue
 from tests.support.factories import (
     make_care_plan,
     make_patient,
@@ -53,7 +53,7 @@ def test_clinician_writes_the_plan_and_the_patient_follows_it_offline(
 
         page = phone_page
         sign_in(page, patient.email, PASSWORD)
-        page.get_by_role("link", name="My plan").click()
+        page.goto("/plan")  # on a phone, "My plan" sits under the header's "More" menu
         expect(page.get_by_role("heading", name="Goal 1: I want to garden again this summer")
                ).to_be_visible()
         expect(page.get_by_text("Walking for health")).to_be_visible()
@@ -98,6 +98,7 @@ def test_a_replayed_entry_is_stored_once(app, phone, phone_page):
     db.session.commit()
     page = phone_page
     sign_in(page, patient.email, PASSWORD)
+    wait_for_queue(page)
     action_id = plan.goals[0].actions[0].id
     entry_id = str(uuid.uuid4())
     statuses = page.evaluate("""async ([entryId, actionId]) => {

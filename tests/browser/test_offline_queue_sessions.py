@@ -4,7 +4,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, wait_until
+from tests.browser.conftest import sign_in, wait_for_queue, wait_until
 from tests.support.factories import (
     make_care_plan,
     make_patient,
@@ -59,6 +59,7 @@ def test_an_entry_made_after_the_session_expired_waits_for_the_same_patient(app,
     page = phone_page
     sign_in(page, patient.email, PASSWORD)
     expect(page.get_by_role("heading", name="Hello, Ivy")).to_be_visible()
+    wait_for_queue(page)
     end_sessions_on_the_server(patient)
     entry_id = str(uuid.uuid4())
     sent, stopped, waiting = page.evaluate(QUEUE_ONE, [entry_id, action.id])
@@ -77,6 +78,7 @@ def test_another_patient_signing_in_on_the_device_never_sends_my_entries(app, ph
     second, _ = patient_with_plan("Olu")
     page = phone_page
     sign_in(page, first.email, PASSWORD)
+    wait_for_queue(page)
     end_sessions_on_the_server(first)
     page.evaluate(QUEUE_ONE, [str(uuid.uuid4()), action.id])
     sign_in(page, second.email, PASSWORD)
@@ -93,6 +95,7 @@ def test_signing_out_drops_cached_pages_and_the_queue(app, phone_page):
     sign_in(page, patient.email, PASSWORD)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.goto("/plan")  # now controlled by the worker, so kept for offline reading
+    wait_for_queue(page)
     wait_until(page, "() => caches.open('pages').then(c => c.keys()).then(k => k.length > 0)")
     end_sessions_on_the_server(patient)
     assert page.evaluate(QUEUE_ONE, [str(uuid.uuid4()), action.id])[2] == 1

@@ -244,3 +244,9 @@ def test_phq9_accepts_every_item_9_answer(item_9):
 def test_errors_are_entry_errors_with_field_and_message():
     result = parse("hba1c", value="x")
     assert result == [EntryError("value", "Enter HbA1c as a number, like 53")]
+
+
+@pytest.mark.parametrize("huge", ["10000000000000000000000000000", "9" * 60])
+def test_an_absurdly_large_number_is_out_of_range_not_an_error(huge):
+    problems = parse_and_check(catalogue.get("bmi"), {"value": huge})
+    assert isinstance(problems, list) and "must be between" in problems[0].message

@@ -28,6 +28,7 @@ from webapp.careplans.service import (
 from webapp.extensions import db
 from webapp.models import (
     Action,
+    AgendaPrompt,
     Authenticator,
     CarePlan,
     CheckIn,
@@ -38,6 +39,7 @@ from webapp.models import (
     Practice,
     ProgressEntry,
     ProgressStatus,
+    Result,
     Review,
     Role,
     SkipReason,
@@ -218,12 +220,14 @@ class World:
     other_admin: User
     other_clinician: User
     other_patient: Patient
-    review: Review
-    plan: CarePlan
-    action: Action
-    entry: ProgressEntry
-    support_service: SupportService
-    check_in: CheckIn
+    # Filled by with_care_plan(): a review whose conversation is done, its plan, one
+    # action, one logged entry, the directory service the plan names, a check-in.
+    review: Review | None = None
+    plan: CarePlan | None = None
+    action: Action | None = None
+    entry: ProgressEntry | None = None
+    support_service: SupportService | None = None
+    check_in: CheckIn | None = None
 
     def users(self) -> dict[str, User]:
         return {
@@ -241,30 +245,101 @@ class World:
 def make_world() -> World:
     home = make_practice("Home Practice")
     other = make_practice("Other Practice")
-    patient = make_patient(home, given_name="Margaret", family_name="Evans")
-    clinician = make_staff(home, Role.CLINICIAN, name="Dr Cleo Clinician")
-    service = make_support_service(home)
-    review = make_review(patient, clinician=clinician, shared=True)
-    plan = make_care_plan(review, clinician, support=[service],
-                          agreed_at=utcnow() - timedelta(days=3))
-    action = plan.goals[0].actions[0]
     world = World(
         practice=home,
         admin=make_staff(home, Role.PRACTICE_ADMIN, name="Ada Admin"),
-        clinician=clinician,
+        clinician=make_staff(home, Role.CLINICIAN, name="Dr Cleo Clinician"),
         hca=make_staff(home, Role.HEALTHCARE_ASSISTANT, name="Hal Assistant"),
-        patient=patient,
+        patient=make_patient(home, given_name="Margaret", family_name="Evans"),
         patient2=make_patient(home, given_name="Arjun", family_name="Patel"),
         other_practice=other,
         other_admin=make_staff(other, Role.PRACTICE_ADMIN, name="Otto Admin"),
         other_clinician=make_staff(other, Role.CLINICIAN, name="Dr Olga Other"),
         other_patient=make_patient(other, given_name="Tom", family_name="Hughes"),
-        review=review,
-        plan=plan,
-        action=action,
-        entry=make_entry(patient, action),
-        support_service=service,
-        check_in=make_check_in(plan, wants_change=True),
     )
     db.session.commit()
     return world
+
+
+def with_care_plan(world: World) -> World:
+    """The world after the first patient's care planning conversation, three days ago."""
+    world.support_service = make_support_service(world.practice)
+    world.review = make_review(world.patient, clinician=world.clinician, shared=True)
+    world.plan = make_care_plan(world.review, world.clinician, support=[world.support_service],
+                                agreed_at=utcnow() - timedelta(days=3))
+    world.action = world.plan.goals[0].actions[0]
+    world.entry = make_entry(world.patient, world.action)
+    world.check_in = make_check_in(world.plan, wants_change=True)
+    db.session.commit()
+    return world
+
+
+# --- results and agendas (preparation) ------------------------------------------------------
+
+
+def result_types() -> None:
+    """The catalogue's result types as rows, which results and targets refer to."""
+    from webapp.preparation.results import sync_result_types
+
+    sync_result_types()
+
+
+def make_result(patient: Patient, code: str, value, *, taken_on: date | None = None,
+                review: Review | None = None, shared: bool = False, item_9: int | None = None,
+                by: User | None = None) -> Result:
+    """A result from a value as staff would type it: "53", "135/85", "low"..."""
+    from webapp.content import result_catalogue
+    from webapp.results.assessment import ResultValue, parse_and_check
+
+    result_types()
+    spec = result_catalogue.get(code)
+    raw = {"value": str(value)}
+    if spec.has_item_9:
+        raw["item_9"] = str(item_9 if item_9 is not None else 0)
+    parsed = parse_and_check(spec, raw)
+    assert isinstance(parsed, ResultValue), parsed
+    result = Result(practice_id=patient.practice_id, patient_id=patient.id,
+                    review_id=review.id if review else None, result_code=code,
+                    taken_on=taken_on or utcnow().date(), number=parsed.number,
+                    systolic=parsed.systolic, diastolic=parsed.diastolic,
+                    category=parsed.category, item_9=parsed.item_9,
+                    entered_by_id=by.id if by else None,
+                    shared_at=utcnow() if shared else None)
+    db.session.add(result)
+    db.session.flush()
+    return result
+
+
+def make_shared_review(patient: Patient, *, clinician: User | None = None,
+                       results: dict[str, object] | None = None,
+                       conversation_at: datetime | None = None) -> Review:
+    """A review whose results (code -> value, taken today) are shared with the patient."""
+    from webapp.preparation.prompts import ensure_default_prompts
+
+    review = make_review(patient, clinician=clinician, conversation_at=conversation_at,
+                         shared=True)
+    for code, value in (results or {}).items():
+        make_result(patient, code, value, review=review, shared=True)
+    ensure_default_prompts(patient.practice_id)
+    db.session.flush()
+    return review
+
+
+def prompt_of(practice: Practice, key: str = "feet") -> AgendaPrompt:
+    """One of a practice's agenda prompts (the defaults are copied in when needed)."""
+    from sqlalchemy import select
+
+    from webapp.preparation.prompts import ensure_default_prompts
+
+    ensure_default_prompts(practice.id)
+    return db.session.scalar(select(AgendaPrompt).where(
+        AgendaPrompt.practice_id == practice.id, AgendaPrompt.key == key))
+
+
+def review_of(patient: Patient) -> Review:
+    """The patient's first review, made if they have none (one object for a whole test)."""
+    from sqlalchemy import select
+
+    found = db.session.scalar(select(Review).where(Review.patient_id == patient.id)
+                              .order_by(Review.id).limit(1))
+    return found or make_review(patient)

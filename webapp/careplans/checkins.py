@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -83,6 +84,16 @@ def record_check_in(patient: Patient, plan: CarePlan, form: CheckInForm) -> Chec
     db.session.add(check_in)
     db.session.flush()
     return check_in
+
+
+def change_requests(practice_id: int) -> list[CheckIn]:
+    """Requests for a change that no clinician has dealt with yet, oldest first."""
+    return list(db.session.scalars(
+        select(CheckIn).join(CarePlan, CarePlan.id == CheckIn.care_plan_id)
+        .where(CarePlan.practice_id == practice_id, CheckIn.wants_change,
+               CheckIn.change_handled_at.is_(None))
+        .options(joinedload(CheckIn.patient))
+        .order_by(CheckIn.submitted_at)))
 
 
 def patients_asking_for_change(practice_id: int) -> set[int]:

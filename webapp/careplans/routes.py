@@ -19,6 +19,7 @@ from webapp.audit.service import record
 from webapp.careplans import checkins, service
 from webapp.careplans import data_rights as _register_data_rights  # noqa: F401
 from webapp.careplans.forms import MAX_ACTIONS_PER_GOAL, MAX_GOALS, CarePlanForm
+from webapp.clinic.queries import agenda_view
 from webapp.extensions import db
 from webapp.home.sections import Section, patient_section
 from webapp.models import CarePlan, CarePlanRevision, Patient, Review
@@ -72,7 +73,8 @@ def edit(review_id: int):
     return render_template(
         "careplans/edit.html", form=form, review=review, patient=review.patient, plan=plan,
         conflict=conflict, previous=_previous_progress(review.patient, plan),
-        max_goals=MAX_GOALS, max_actions=MAX_ACTIONS_PER_GOAL), status
+        agenda=agenda_view(review), max_goals=MAX_GOALS,
+        max_actions=MAX_ACTIONS_PER_GOAL), status
 
 
 def _change_rows(form: CarePlanForm, command: str) -> None:

@@ -1,5 +1,14 @@
 """All models, imported here so Alembic and `db.create_all()` see every table."""
 
+from webapp.models.agendas import (
+    Agenda,
+    AgendaEntry,
+    AgendaPriority,
+    AgendaPrompt,
+    AgendaResult,
+    PreparationNote,
+    PromptSection,
+)
 from webapp.models.audit import AuditEvent
 from webapp.models.base import Base, utcnow
 from webapp.models.careplans import (
@@ -19,6 +28,15 @@ from webapp.models.careplans import (
 )
 from webapp.models.data_rights import AccountClosure
 from webapp.models.people import ActivationCode, Patient, Practice, Role, User, UserSession
+from webapp.models.results import (
+    ClinicalProfile,
+    PersonalTarget,
+    PracticeTarget,
+    Result,
+    ResultImport,
+    ResultSource,
+    ResultType,
+)
 from webapp.models.reviews import Review, ReviewState
 from webapp.models.security import Authenticator, RecoveryCode, SignInThrottle
 
@@ -26,6 +44,11 @@ __all__ = [
     "AccountClosure",
     "Action",
     "ActivationCode",
+    "Agenda",
+    "AgendaEntry",
+    "AgendaPriority",
+    "AgendaPrompt",
+    "AgendaResult",
     "AuditEvent",
     "Authenticator",
     "Base",
@@ -34,14 +57,23 @@ __all__ = [
     "CarePlanSupport",
     "CheckIn",
     "CheckInAnswer",
+    "ClinicalProfile",
     "Goal",
     "HowItIsGoing",
     "Patient",
     "Per",
+    "PersonalTarget",
     "Practice",
+    "PracticeTarget",
+    "PreparationNote",
     "ProgressEntry",
     "ProgressStatus",
+    "PromptSection",
     "RecoveryCode",
+    "Result",
+    "ResultImport",
+    "ResultSource",
+    "ResultType",
     "Review",
     "ReviewState",
     "Role",

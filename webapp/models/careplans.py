@@ -190,6 +190,7 @@ class CheckIn(Base):
 
     answers: Mapped[list[CheckInAnswer]] = relationship(
         back_populates="check_in", cascade="all, delete-orphan")
+    patient: Mapped[Patient] = relationship()
 
 
 class HowItIsGoing(enum.StrEnum):

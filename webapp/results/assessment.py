@@ -570,19 +570,25 @@ def _parse_number(spec: ResultSpec, text: str | None, errors: list[EntryError]) 
     if not _NUMBER.fullmatch(text):
         errors.append(EntryError(FIELD_VALUE, f"Enter {name} as a number, like {example}"))
         return None
-    number = _canonical(Decimal(text))
-    places = _places(number)
-    if places > spec.decimals:
-        if spec.decimals == 0:
-            message = f"{_capital(name)} must be a whole number, like {example}"
-        else:
-            plural = "place" if spec.decimals == 1 else "places"
-            message = (f"{_capital(name)} must have no more than {spec.decimals} decimal "
-                       f"{plural}, like {example}")
-        errors.append(EntryError(FIELD_VALUE, message))
-        return None
+    raw = Decimal(text)
     bounds = spec.entry_range
     assert bounds is not None  # noqa: S101 - ResultSpec guarantees it for numbers and scores  # nosec B101
+    # No result has thirteen digits before the point, and tidying such a number up would
+    # overflow decimal's precision, so it is out of range before anything else is asked.
+    if raw.adjusted() < 13:
+        number = _canonical(raw)
+        places = _places(number)
+        if places > spec.decimals:
+            if spec.decimals == 0:
+                message = f"{_capital(name)} must be a whole number, like {example}"
+            else:
+                plural = "place" if spec.decimals == 1 else "places"
+                message = (f"{_capital(name)} must have no more than {spec.decimals} decimal "
+                           f"{plural}, like {example}")
+            errors.append(EntryError(FIELD_VALUE, message))
+            return None
+    else:
+        number = raw
     if not bounds.low <= number <= bounds.high:
         errors.append(EntryError(FIELD_VALUE, f"{_capital(name)} must be between "
                                               f"{format_number(bounds.low)} and "

@@ -3,8 +3,11 @@
 import { initAll } from '/static/vendor/nhsuk/nhsuk-frontend.min.js';
 import { registerServiceWorker, forgetOnSignOut } from '/static/js/worker.mjs';
 import { watchSessionExpiry } from '/static/js/session.mjs';
+import { forgetAllDrafts } from '/static/js/drafts.mjs';
 
 initAll();
 registerServiceWorker();
 forgetOnSignOut();
 watchSessionExpiry();
+// Signing out is the person saying this device should keep nothing of theirs.
+if (document.querySelector('meta[name="signed-out"]')) forgetAllDrafts();

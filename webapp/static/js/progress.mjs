@@ -97,6 +97,7 @@ async function start() {
   if (!section || !token || !('indexedDB' in window) || !queue.enqueueProgress) return;
   const patientId = Number(section.dataset.patientId);
   await queue.rememberSession(patientId, token);
+  document.body.dataset.queueReady = 'true';
   for (const form of document.querySelectorAll('[data-log-form]')) enhance(form, patientId);
   window.addEventListener('online', () => sync(patientId));
   if (navigator.onLine) await sync(patientId);

@@ -1,0 +1,1 @@
+"""The clinician's workspace: reviews, results entry, triage, sharing and the agenda view."""

@@ -1,0 +1,1 @@
+"""Getting data in and out in other systems' shapes: CSV results import (FHIR later)."""
