@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.support import reminder_factories
 from tests.support.factories import World
 from webapp.access import (
     ADMINS,
@@ -57,6 +58,17 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "admin.staff_activation_code": ADMINS,
     "admin.staff_access": ADMINS,
     "admin.settings": ADMINS,
+    "reminders.index": PATIENT,
+    "reminders.edit": PATIENT,
+    "reminders.turn_off": PATIENT,
+    "reminders.devices": PATIENT,
+    "reminders.subscribe": PATIENT,
+    "reminders.rename": PATIENT,
+    "reminders.remove": PATIENT,
+    "reminders.send_test": PATIENT,
+    # The notification's "Snooze" works without a session: the reminder's id is the key.
+    "reminders.snooze": PUBLIC,
+    "reminders.problems": ADMINS,
 }
 
 # How to fill each URL parameter with an object belonging to the home practice's first
@@ -66,6 +78,9 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "name": lambda world: "pages.js",
     "patient_id": lambda world: world.patient.id,
     "user_id": lambda world: world.clinician.id,
+    "action_id": lambda world: reminder_factories.make_action(world.patient).id,
+    "device_id": lambda world: reminder_factories.make_device(world.patient).id,
+    "occurrence_id": lambda world: reminder_factories.make_occurrence(world.patient).public_id,
 }
 # Parameters that name a file rather than somebody's data.
 NOT_OWNED = {"filename", "name"}

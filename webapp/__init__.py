@@ -75,9 +75,10 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.errors import register_error_handlers
     from webapp.home.routes import bp as home
     from webapp.patients.routes import bp as patients
+    from webapp.reminders.routes import bp as reminders
     from webapp.shell.routes import bp as shell
 
-    for blueprint in (shell, home, accounts, admin, patients):
+    for blueprint in (shell, home, accounts, admin, patients, reminders):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -99,10 +100,12 @@ def _register_hooks(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from webapp.demo import demo_cli
+    from webapp.reminders.worker import reminders_cli
     from webapp.serve import serve_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(serve_command)
+    app.cli.add_command(reminders_cli)
 
 
 __all__ = ["create_app"]

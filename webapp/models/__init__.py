@@ -18,6 +18,13 @@ from webapp.models.careplans import (
     SupportService,
 )
 from webapp.models.people import ActivationCode, Patient, Practice, Role, User, UserSession
+from webapp.models.reminders import (
+    DeliveryState,
+    PushSubscription,
+    Reminder,
+    ReminderDelivery,
+    ReminderOccurrence,
+)
 from webapp.models.reviews import Review, ReviewState
 
 __all__ = [
@@ -30,6 +37,7 @@ __all__ = [
     "CarePlanSupport",
     "CheckIn",
     "CheckInAnswer",
+    "DeliveryState",
     "Goal",
     "HowItIsGoing",
     "Patient",
@@ -37,6 +45,10 @@ __all__ = [
     "Practice",
     "ProgressEntry",
     "ProgressStatus",
+    "PushSubscription",
+    "Reminder",
+    "ReminderDelivery",
+    "ReminderOccurrence",
     "Review",
     "ReviewState",
     "Role",

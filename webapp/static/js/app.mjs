@@ -3,8 +3,10 @@
 import { initAll } from '/static/vendor/nhsuk/nhsuk-frontend.min.js';
 import { registerServiceWorker, forgetOnSignOut } from '/static/js/worker.mjs';
 import { watchSessionExpiry } from '/static/js/session.mjs';
+import { recheckSubscription } from '/static/js/push.mjs';
 
 initAll();
 registerServiceWorker();
 forgetOnSignOut();
 watchSessionExpiry();
+recheckSubscription();
