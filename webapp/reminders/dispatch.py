@@ -186,6 +186,7 @@ class Dispatcher:
             recorded = self.record_due_occurrences(now, stats)
             claimed = self.claim(now, stats)
             if claimed.messages:
+                log.debug("claimed %d reminders to send", len(claimed.messages))
                 results = await sender.send_many(claimed.messages)
                 self.record_results(results, claimed, clock(), stats)
             if recorded < self.settings.batch_size and not claimed.messages:
