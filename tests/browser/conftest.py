@@ -12,6 +12,11 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from werkzeug.serving import make_server
 
+from tests.support.push_fixtures import (  # noqa: F401 - pytest finds fixtures by name
+    push_service,
+    push_service_process,
+)
+
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium floods the closed network with
 # connections that are refused (see shared/testing.md).

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert
 
 from tests.support.factories import valid_nhs_number
 from tests.support.push_service import PushServiceClient
@@ -88,8 +88,8 @@ def fill_due_reminders(connection: Connection, push_service: PushServiceClient,
     return Filled(reminders=len(action_rows), subscriptions=subscriptions)
 
 
-def reset_reminders(connection: Connection, now: datetime) -> int:
-    """Make every reminder due again (for a benchmark's next run); returns how many."""
+def reset_reminders(connection: Connection, now: datetime) -> None:
+    """Make every reminder due again, as new (for a benchmark's next run)."""
     from sqlalchemy import delete, update
 
     from webapp.models import ReminderDelivery, ReminderOccurrence
@@ -101,4 +101,3 @@ def reset_reminders(connection: Connection, now: datetime) -> int:
     connection.execute(update(Reminder).values(
         times=[f"{local:%H:%M}"], next_due_at=local.astimezone(ZoneInfo("UTC")),
         next_local_date=local.date(), next_local_time=local.time().replace(tzinfo=None)))
-    return connection.execute(select(Reminder.id)).rowcount or 0
