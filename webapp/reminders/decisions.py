@@ -53,8 +53,13 @@ class Decision:
 
 def decide(*, schedule: rules.ReminderSchedule, due_at: datetime, local_date: date,
            now: datetime, missed_after: timedelta = rules.DEFAULT_MISSED_AFTER,
-           already_logged: bool = False, action_retired: bool = False) -> Decision:
-    """What to do now with a reminder due at ``due_at`` for the patient's ``local_date``."""
+           already_logged: bool = False, action_retired: bool = False,
+           following: rules.Occurrence | object | None = rules.NOT_GIVEN) -> Decision:
+    """What to do now with a reminder due at ``due_at`` for the patient's ``local_date``.
+
+    ``following`` is the schedule's next occurrence after ``due_at``, when the caller
+    already knows it (see ``schedule.useful_for``).
+    """
     if action_retired:
         return Decision(Verdict.NOT_NEEDED, "the action is no longer in the care plan")
     if schedule.paused_indefinitely or (
@@ -68,7 +73,7 @@ def decide(*, schedule: rules.ReminderSchedule, due_at: datetime, local_date: da
         return Decision(Verdict.DEFER, "not due yet", until=due_at)
     if status == "missed":
         return Decision(Verdict.MISSED, f"more than {_minutes(missed_after)} late")
-    useful_until = due_at + rules.useful_for(schedule, due_at)
+    useful_until = due_at + rules.useful_for(schedule, due_at, following)
     if now >= useful_until:
         return Decision(Verdict.MISSED, "its day ended or the next reminder is due")
     if rules.is_quiet(schedule, now):

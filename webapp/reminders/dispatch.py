@@ -19,6 +19,7 @@ of waiting for it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -30,7 +31,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from webapp.models import (
     Action,
@@ -127,11 +140,78 @@ def action_url_template(app: Flask) -> str:
     return "/reminders/actions/{action_id}"
 
 
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]],
+                returning: tuple[Column, ...]) -> list[Any]:
+    """INSERT many rows and return the ``returning`` columns (in no particular order).
+
+    On PostgreSQL the rows go as one array per column through ``unnest``: one short
+    statement however many rows, where a multi-row VALUES list makes psycopg parse a
+    statement with thousands of placeholders (a third of a batch's time, measured).
+    """
+    if connection.dialect.name != "postgresql":
+        return connection.execute(insert(table).returning(*returning), rows).all()
+    names = list(rows[0])
+    arrays = ", ".join(
+        f"CAST(:{name} AS {table.c[name].type.compile(dialect=connection.dialect)}[])"
+        for name in names)
+    statement = text(
+        # Only our own table's column names are interpolated (table.c[name] above refuses
+        # any other); every value is a bound parameter.
+        f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608  # nosec B608
+        f"SELECT * FROM unnest({arrays}) "
+        f"RETURNING {', '.join(column.name for column in returning)}")
+    values = {name: [_plain(row[name]) for row in rows] for name in names}
+    return connection.execute(statement, values).all()
+
+
+def update_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """UPDATE many rows by ``id``, each with its own values (one statement on PostgreSQL)."""
+    names = [name for name in rows[0] if name != "id"]
+    if connection.dialect.name != "postgresql":
+        connection.execute(
+            update(table).where(table.c.id == bindparam("_id")).values(
+                {name: bindparam(f"_{name}", type_=table.c[name].type) for name in names}),
+            [{f"_{name}": value for name, value in row.items()} for row in rows])
+        return
+    arrays = ", ".join(
+        f"CAST(:{name} AS {table.c[name].type.compile(dialect=connection.dialect)}[])"
+        for name in ["id", *names])
+    statement = text(
+        f"UPDATE {table.name} SET {', '.join(f'{n} = v.{n}' for n in names)} "  # noqa: S608  # nosec B608
+        f"FROM unnest({arrays}) AS v(id, {', '.join(names)}) WHERE {table.name}.id = v.id")
+    connection.execute(statement, {name: [_plain(row[name]) for row in rows]
+                                   for name in ["id", *names]})
+
+
+def _plain(value: Any) -> Any:
+    """What psycopg should send for a column value (enums by their stored value)."""
+    return value.value if isinstance(value, DeliveryState) else value
+
+
 @dataclass
 class _Claimed:
+    """Pushes leased to this worker, and how many claimed rows were decided otherwise."""
+
     messages: list[PushMessage] = field(default_factory=list)
     subscription_of: dict[int, int] = field(default_factory=dict)  # delivery -> device
     attempts_of: dict[int, int] = field(default_factory=dict)  # delivery -> earlier tries
+    closed: int = 0
+
+    def add(self, message: PushMessage, device_id: int, attempts: int) -> None:
+        self.messages.append(message)
+        self.subscription_of[message.ref] = device_id
+        self.attempts_of[message.ref] = attempts
+
+
+@dataclass(frozen=True)
+class _Due:
+    """An occurrence found due, with what deciding about it needs."""
+
+    row: Any  # the reminder and its action
+    schedule: rules.ReminderSchedule
+    occurrence: rules.Occurrence
+    following: rules.Occurrence | None
+    values: dict[str, Any]  # the reminder_occurrences row
 
 
 class Dispatcher:
@@ -178,20 +258,39 @@ class Dispatcher:
 
     async def drain(self, sender: PushSender, *, clock: Callable[[], datetime] | None = None,
                     stop: Callable[[], bool] = lambda: False) -> DispatchStats:
-        """Work in batches until nothing is due (or ``stop()``)."""
+        """Work in batches until nothing is due (or ``stop()``).
+
+        Two batches overlap: while one is on the network, the next is taken from the
+        database (in a thread, so the event loop keeps sending), and the sender's
+        concurrency limit is shared, so its slots never sit empty at the end of a batch.
+        """
         clock = clock or self.clock
         stats = DispatchStats()
-        while not stop():
-            now = clock()
-            recorded = self.record_due_occurrences(now, stats)
-            claimed = self.claim(now, stats)
-            if claimed.messages:
-                log.debug("claimed %d reminders to send", len(claimed.messages))
-                results = await sender.send_many(claimed.messages)
-                self.record_results(results, claimed, clock(), stats)
-            if recorded < self.settings.batch_size and not claimed.messages:
-                break
+        in_flight: list[tuple[asyncio.Task[list[PushResult]], _Claimed]] = []
+        more = True
+        while more or in_flight:
+            if more and not stop():
+                more, claimed = await asyncio.to_thread(self.next_batch, clock(), stats)
+                if claimed.messages:
+                    log.debug("claimed %d reminders to send", len(claimed.messages))
+                    task = asyncio.ensure_future(sender.send_many(claimed.messages))
+                    in_flight.append((task, claimed))
+            else:
+                more = False
+            while in_flight and (len(in_flight) > 1 or not more):
+                task, claimed = in_flight.pop(0)
+                results = await task
+                await asyncio.to_thread(self.record_results, results, claimed, clock(), stats)
         return stats
+
+    def next_batch(self, now: datetime, stats: DispatchStats) -> tuple[bool, _Claimed]:
+        """Newly due occurrences first, then anything else due (retries, deferred,
+        snoozed, or left by a worker whose lease ran out). True if there may be more."""
+        taken, claimed = self.take_due_occurrences(now, stats)
+        if taken:
+            return True, claimed
+        claimed = self.claim(now, stats)
+        return bool(claimed.messages) or claimed.closed >= self.settings.batch_size, claimed
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
@@ -207,19 +306,24 @@ class Dispatcher:
                 raise
             connection.commit()
 
-    # -- 1. record due occurrences -------------------------------------------------------------
+    # -- 1. record due occurrences, and lease the ones to send --------------------------------
 
-    def record_due_occurrences(self, now: datetime, stats: DispatchStats) -> int:
+    def take_due_occurrences(self, now: datetime, stats: DispatchStats
+                             ) -> tuple[int, _Claimed]:
         """Turn reminders whose next occurrence has come into occurrences and deliveries.
 
-        Returns how many reminders were taken (a full batch means there may be more).
+        Decided and leased in the same transaction, so the usual path (a reminder falls due
+        and goes straight out) reads each row once. Returns how many reminders were taken
+        and the pushes to send.
         """
+        claimed = _Claimed()
         with self._transaction() as connection:
             due = connection.execute(
                 select(R.c.id, R.c.patient_id, R.c.action_id, R.c.days, R.c.times,
                        R.c.time_zone, R.c.quiet_start, R.c.quiet_end, R.c.paused,
-                       R.c.paused_until, R.c.next_due_at, R.c.next_local_date,
-                       R.c.next_local_time, Action.retired_at)
+                       R.c.paused_until, R.c.show_action_words, R.c.next_due_at,
+                       R.c.next_local_date, R.c.next_local_time, Action.retired_at,
+                       Action.what, Action.times.label("times_per"), Action.per)
                 .join(Action, Action.id == R.c.action_id)
                 .where(R.c.next_due_at <= now)
                 .order_by(R.c.next_due_at)
@@ -227,26 +331,31 @@ class Dispatcher:
                 .with_for_update(skip_locked=True, of=R)
             ).all()
             if not due:
-                return 0
-            occurrences: list[dict[str, Any]] = []
+                return 0, claimed
+            found: list[_Due] = []
             advanced: list[dict[str, Any]] = []
             for row in due:
-                following = self._occurrences_of(row, now, occurrences)
-                advanced.append({"r_id": row.id, "r_due": following.due if following else None,
-                                 "r_date": following.local_date if following else None,
-                                 "r_time": following.local_time if following else None})
-            connection.execute(
-                update(R).where(R.c.id == bindparam("r_id")).values(
-                    next_due_at=bindparam("r_due", type_=R.c.next_due_at.type),
-                    next_local_date=bindparam("r_date", type_=R.c.next_local_date.type),
-                    next_local_time=bindparam("r_time", type_=R.c.next_local_time.type)),
-                advanced)
-            if occurrences:
-                self._add_deliveries(connection, occurrences, now, stats)
-            stats.occurrences += len(occurrences)
-            return len(due)
+                following = self._occurrences_of(row, now, found)
+                advanced.append({"id": row.id,
+                                 "next_due_at": following.due if following else None,
+                                 "next_local_date": following.local_date if following else None,
+                                 "next_local_time": following.local_time if following else None})
+            update_rows(connection, R, advanced)
+            if found:
+                self._add_deliveries(connection, found, now, claimed, stats)
+            stats.occurrences += len(found)
+            return len(due), claimed
 
-    def _occurrences_of(self, row: Any, now: datetime, out: list[dict[str, Any]]
+    def record_due_occurrences(self, now: datetime, stats: DispatchStats) -> int:
+        """Record due occurrences without sending them (tests use it to stop half-way)."""
+        taken, claimed = self.take_due_occurrences(now, stats)
+        if claimed.messages:
+            with self._transaction() as connection:
+                connection.execute(update(D).where(D.c.id.in_(claimed.subscription_of)).values(
+                    lease_owner=None, lease_expires_at=None))
+        return taken
+
+    def _occurrences_of(self, row: Any, now: datetime, out: list[_Due]
                         ) -> rules.Occurrence | None:
         """Append the reminder's occurrences due by ``now``; return the one after them."""
         if row.retired_at is not None:
@@ -264,41 +373,100 @@ class Dispatcher:
         for _ in range(self.settings.catch_up_limit):
             if current is None or current.due > now:
                 break
-            out.append({"reminder_id": row.id, "patient_id": row.patient_id,
-                        "action_id": row.action_id, "key": current.key,
-                        "local_date": current.local_date, "local_time": current.local_time,
-                        "due_at": current.due, "created_at": now,
-                        **service.new_occurrence_identity()})
-            current = rules.next_occurrence(schedule, current.due)
+            following = rules.next_occurrence(schedule, current.due)
+            out.append(_Due(row, schedule, current, following, {
+                "reminder_id": row.id, "patient_id": row.patient_id,
+                "action_id": row.action_id, "key": current.key,
+                "local_date": current.local_date, "local_time": current.local_time,
+                "due_at": current.due, "created_at": now,
+                **service.new_occurrence_identity()}))
+            current = following
         return current
 
-    def _add_deliveries(self, connection: Connection, occurrences: list[dict[str, Any]],
-                        now: datetime, stats: DispatchStats) -> None:
-        made = connection.execute(
-            insert(O).returning(O.c.id, O.c.patient_id, O.c.due_at,
-                                sort_by_parameter_order=True),
-            occurrences).all()
-        patients = {row.patient_id for row in made}
-        devices: dict[int, list[int]] = {}
-        for device_id, patient_id in connection.execute(
-            select(S.c.id, S.c.patient_id).where(S.c.patient_id.in_(patients))
+    def _add_deliveries(self, connection: Connection, found: list[_Due], now: datetime,
+                        claimed: _Claimed, stats: DispatchStats) -> None:
+        made = {public_id: occurrence_id for occurrence_id, public_id in insert_rows(
+            connection, O, [item.values for item in found], (O.c.id, O.c.public_id))}
+        ids = [made[item.values["public_id"]] for item in found]
+        devices: dict[int, list[Any]] = {}
+        for device in connection.execute(
+            select(S.c.id, S.c.patient_id, S.c.endpoint, S.c.p256dh, S.c.auth)
+            .where(S.c.patient_id.in_({item.row.patient_id for item in found}))
         ):
-            devices.setdefault(patient_id, []).append(device_id)
-        rows = []
-        for occurrence in made:
-            late = rules.classify_due(occurrence.due_at, now,
-                                      self.settings.missed_after) == "missed"
-            for device_id in devices.get(occurrence.patient_id, ()):
-                rows.append({
-                    "occurrence_id": occurrence.id, "subscription_id": device_id,
-                    "patient_id": occurrence.patient_id,
-                    "state": DeliveryState.MISSED if late else DeliveryState.PENDING,
-                    "reason": "recorded after the missed window" if late else None,
-                    "attempts": 0, "due_at": occurrence.due_at,
-                    "next_attempt_at": occurrence.due_at, "updated_at": now})
-                stats.missed += int(late)
-        if rows:
-            connection.execute(insert(D), rows)
+            devices.setdefault(device.patient_id, []).append(device)
+        logged = self._logged_days(connection, [
+            (item.row.action_id, item.occurrence.local_date) for item in found])
+        rows: list[dict[str, Any]] = []
+        plans: list[tuple[decisions.Decision, _Due, int, Any]] = []
+        for occurrence_id, item in zip(ids, found, strict=True):
+            row, when = item.row, item.occurrence
+            entries = logged.get((row.action_id, when.local_date), ())
+            decision = decisions.decide(
+                schedule=item.schedule, due_at=when.due, local_date=when.local_date, now=now,
+                missed_after=self.settings.missed_after, following=item.following,
+                already_logged=bool(entries) and decisions.is_logged(
+                    entries, row.times_per, str(row.per)))
+            for device in devices.get(row.patient_id, ()):
+                rows.append(self._new_delivery(decision, occurrence_id, device, when.due, now))
+                plans.append((decision, item, occurrence_id, device))
+        if not rows:
+            return
+        made = {(occurrence_id, device_id): delivery_id
+                for delivery_id, occurrence_id, device_id in insert_rows(
+                    connection, D, rows, (D.c.id, D.c.occurrence_id, D.c.subscription_id))}
+        delivery_ids = [made[row["occurrence_id"], row["subscription_id"]] for row in rows]
+        payloads: dict[int, bytes] = {}
+        for delivery_id, (decision, item, occurrence_id, device) in zip(
+                delivery_ids, plans, strict=True):
+            if decision.verdict is not decisions.Verdict.SEND:
+                self._count(decision, stats)
+                continue
+            payload = payloads.get(occurrence_id)
+            if payload is None:
+                values = item.values
+                payload = payloads[occurrence_id] = self._payload(
+                    public_id=values["public_id"], topic=values["topic"],
+                    entry_id=values["entry_id"], action_id=item.row.action_id,
+                    local_date=item.occurrence.local_date, words=item.row.what,
+                    show=item.row.show_action_words)
+            claimed.add(PushMessage(
+                {"endpoint": device.endpoint,
+                 "keys": {"p256dh": device.p256dh, "auth": device.auth}},
+                payload, ttl=decision.ttl, urgency="high", topic=item.values["topic"],
+                ref=delivery_id), device.id, attempts=0)
+
+    def _new_delivery(self, decision: decisions.Decision, occurrence_id: int, device: Any,
+                      due: datetime, now: datetime) -> dict[str, Any]:
+        verdict = decision.verdict
+        row = {"occurrence_id": occurrence_id, "subscription_id": device.id,
+               "patient_id": device.patient_id, "state": DeliveryState.PENDING,
+               "reason": None, "attempts": 0, "due_at": due, "next_attempt_at": due,
+               "lease_owner": None, "lease_expires_at": None, "updated_at": now}
+        if verdict is decisions.Verdict.SEND:
+            row.update(lease_owner=self.owner, lease_expires_at=now + self.settings.lease)
+        elif verdict is decisions.Verdict.DEFER:
+            row.update(due_at=decision.until, next_attempt_at=decision.until,
+                       reason=decision.reason)
+        else:
+            row.update(state=DeliveryState.MISSED if verdict is decisions.Verdict.MISSED
+                       else DeliveryState.NOT_NEEDED, reason=decision.reason)
+        return row
+
+    def _payload(self, *, public_id: Any, topic: str, entry_id: Any, action_id: int,
+                 local_date: Any, words: str, show: bool) -> bytes:
+        return notifications.encode(notifications.reminder_payload(
+            public_id=public_id, topic=topic, entry_id=entry_id, action_id=action_id,
+            local_date=local_date, body=notifications.body_text(words, show),
+            url=self.action_url.format(action_id=action_id)))
+
+    @staticmethod
+    def _count(decision: decisions.Decision, stats: DispatchStats) -> None:
+        if decision.verdict is decisions.Verdict.MISSED:
+            stats.missed += 1
+        elif decision.verdict is decisions.Verdict.NOT_NEEDED:
+            stats.not_needed += 1
+        elif decision.verdict is decisions.Verdict.DEFER:
+            stats.deferred += 1
 
     # -- 2. claim what is due ------------------------------------------------------------------
 
@@ -334,7 +502,7 @@ class Dispatcher:
                              .join(S, S.c.id == D.c.subscription_id))
                 .where(D.c.id.in_(ids))
             ).all()
-            logged = self._logged_days(connection, facts)
+            logged = self._logged_days(connection, [(f.action_id, f.local_date) for f in facts])
             changes: dict[str, list[dict[str, Any]]] = {"closed": [], "deferred": []}
             schedules: dict[int, rules.ReminderSchedule] = {}
             for fact in facts:
@@ -343,9 +511,11 @@ class Dispatcher:
             self._write_decisions(connection, changes, now)
         return claimed
 
-    def _logged_days(self, connection: Connection, facts: list[Any]) -> dict[tuple, list[str]]:
-        actions = {fact.action_id for fact in facts}
-        days = {fact.local_date for fact in facts}
+    def _logged_days(self, connection: Connection, wanted: list[tuple[int, Any]]
+                     ) -> dict[tuple, list[str]]:
+        """What was logged for each (action, local date), read in one query."""
+        actions = {action_id for action_id, _ in wanted}
+        days = {local_date for _, local_date in wanted}
         found: dict[tuple, list[str]] = {}
         for action_id, local_date, status in connection.execute(
             select(ProgressEntry.action_id, ProgressEntry.local_date, ProgressEntry.status)
@@ -378,39 +548,33 @@ class Dispatcher:
     def _apply(self, decision: decisions.Decision, fact: Any, claimed: _Claimed,
                changes: dict[str, list[dict[str, Any]]], stats: DispatchStats) -> None:
         verdict = decision.verdict
-        if verdict is decisions.Verdict.DEFER:
-            changes["deferred"].append({"d_id": fact.id, "d_until": decision.until})
-            stats.deferred += 1
-            return
         if verdict is decisions.Verdict.SEND:
-            body = notifications.body_text(fact.what, fact.show_action_words)
-            payload = notifications.reminder_payload(
+            payload = self._payload(
                 public_id=fact.public_id, topic=fact.topic, entry_id=fact.entry_id,
-                action_id=fact.action_id, local_date=fact.local_date, body=body,
-                url=self.action_url.format(action_id=fact.action_id))
+                action_id=fact.action_id, local_date=fact.local_date, words=fact.what,
+                show=fact.show_action_words)
             try:
                 message = PushMessage(
                     {"endpoint": fact.endpoint, "keys": {"p256dh": fact.p256dh,
                                                          "auth": fact.auth}},
-                    notifications.encode(payload), ttl=decision.ttl, urgency="high",
-                    topic=fact.topic, attempt=fact.attempts, ref=fact.id)
+                    payload, ttl=decision.ttl, urgency="high", topic=fact.topic,
+                    attempt=fact.attempts, ref=fact.id)
             except (PayloadTooLarge, ValueError) as problem:
                 changes["closed"].append({"d_id": fact.id, "d_state": DeliveryState.FAILED,
                                           "d_reason": str(problem)[:300]})
                 stats.rejected += 1
                 return
-            claimed.messages.append(message)
-            claimed.subscription_of[fact.id] = fact.subscription_id
-            claimed.attempts_of[fact.id] = fact.attempts
+            claimed.add(message, fact.subscription_id, fact.attempts)
+            return
+        self._count(decision, stats)
+        claimed.closed += 1
+        if verdict is decisions.Verdict.DEFER:
+            changes["deferred"].append({"d_id": fact.id, "d_until": decision.until})
             return
         state = (DeliveryState.MISSED if verdict is decisions.Verdict.MISSED
                  else DeliveryState.NOT_NEEDED)
         changes["closed"].append({"d_id": fact.id, "d_state": state,
                                   "d_reason": decision.reason})
-        if state is DeliveryState.MISSED:
-            stats.missed += 1
-        else:
-            stats.not_needed += 1
 
     def _write_decisions(self, connection: Connection,
                          changes: dict[str, list[dict[str, Any]]], now: datetime) -> None:
@@ -467,11 +631,16 @@ class Dispatcher:
                 stats.rejected += 1
         mine = (D.c.id == bindparam("d_id")) & (D.c.lease_owner == self.owner)
         with self._transaction() as connection:
-            if sent:
-                connection.execute(update(D).where(mine).values(
-                    state=DeliveryState.SENT, attempts=D.c.attempts + 1,
-                    status_code=bindparam("d_status"), reason=None, sent_at=now,
-                    lease_owner=None, lease_expires_at=None, updated_at=now), sent)
+            by_status: dict[int | None, list[int]] = {}
+            for item in sent:
+                by_status.setdefault(item["d_status"], []).append(item["d_id"])
+            # One statement per status (almost always just 201), not one per delivery.
+            for status, ids in by_status.items():
+                connection.execute(update(D).where(
+                    D.c.id.in_(ids), D.c.lease_owner == self.owner).values(
+                    state=DeliveryState.SENT, attempts=D.c.attempts + 1, status_code=status,
+                    reason=None, sent_at=now, lease_owner=None, lease_expires_at=None,
+                    updated_at=now))
             if retry:
                 connection.execute(update(D).where(mine).values(
                     state=DeliveryState.RETRY, attempts=D.c.attempts + 1,
