@@ -118,6 +118,12 @@ def turn_on_and_receive_a_reminder(app, phone, page, live_server, push_service):
     assert shown["title"] == "Care plan reminder" and shown["actions"] == []
     assert shown["body"] == "This is a test. Your reminders will look like this."
 
+    # A push the worker cannot read still shows a notification, with the private text.
+    assert deliver_push(phone, page, "<b>not json</b>") == "care-plan-reminder"
+    [unreadable] = [n for n in shown_notifications(page) if n["tag"] == "care-plan-reminder"]
+    assert unreadable["body"] == "You have a reminder from your care plan"
+    assert unreadable["actions"] == []
+
     # A reminder falls due: the dispatcher sends it and the phone shows Done and Snooze.
     due_reminder(action, utcnow())
     db.session.commit()

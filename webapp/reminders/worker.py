@@ -65,9 +65,13 @@ def worker_command(once: bool) -> None:
     app = current_app._get_current_object()
     stop = threading.Event()
     # Finish the batch in hand on SIGTERM/SIGINT, so a deploy never abandons a claim.
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
-    stats = run_worker(app, once=once, stop=stop)
+    previous = {signum: signal.signal(signum, lambda *_: stop.set())
+                for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        stats = run_worker(app, once=once, stop=stop)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     click.echo(f"reminders worker: {stats.summary()}")
 
 
