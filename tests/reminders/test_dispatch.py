@@ -414,3 +414,28 @@ def test_turning_reminders_off_drops_what_was_waiting(app, patient, push_service
 
     assert deliveries() == []
     assert dispatcher.run_once(now=now + timedelta(hours=1)).sent == 0
+
+
+def test_moving_time_zone_does_not_repeat_a_reminder_already_had_that_day(
+        app, patient, push_service, dispatcher):
+    # 8:30am in London is recorded and sent; the patient then flies to New York, where
+    # 8:30am on the same date comes round five hours later. That is the same reminder.
+    london_due = datetime(2026, 6, 10, 7, 30, tzinfo=UTC)
+    action = make_action(patient)
+    reminder = make_reminder(action, "08:30", after=london_due - timedelta(minutes=1))
+    _, subscription = real_device(patient, push_service, app)
+    db.session.commit()
+    assert dispatcher.run_once(now=london_due).sent == 1
+
+    reminder.time_zone = "America/New_York"
+    service.schedule_next(reminder, after=london_due + timedelta(minutes=1))
+    db.session.commit()
+    new_york_due = datetime(2026, 6, 10, 12, 30, tzinfo=UTC)
+    assert reminder.next_due_at == new_york_due
+
+    stats = dispatcher.run_once(now=new_york_due)
+
+    assert stats.sent == 0 and stats.occurrences == 0
+    assert push_service.count(subscription) == 1
+    db.session.refresh(reminder)
+    assert reminder.next_due_at == datetime(2026, 6, 11, 12, 30, tzinfo=UTC)

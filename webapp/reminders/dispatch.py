@@ -141,16 +141,25 @@ def action_url_template(app: Flask) -> str:
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]],
-                returning: tuple[Column, ...]) -> list[Any]:
+                returning: tuple[Column, ...], skip_existing: tuple[str, ...] = ()
+                ) -> list[Any]:
     """INSERT many rows and return the ``returning`` columns (in no particular order).
+
+    With ``skip_existing`` (the columns of a unique constraint), rows that would break it
+    are left out instead, and only the rows inserted are returned.
 
     On PostgreSQL the rows go as one array per column through ``unnest``: one short
     statement however many rows, where a multi-row VALUES list makes psycopg parse a
     statement with thousands of placeholders (a third of a batch's time, measured).
     """
     if connection.dialect.name != "postgresql":
-        return connection.execute(insert(table).returning(*returning), rows).all()
+        statement = insert(table).returning(*returning)
+        if skip_existing:
+            statement = statement.prefix_with("OR IGNORE")
+        return connection.execute(statement, rows).all()
     names = list(rows[0])
+    on_conflict = (f"ON CONFLICT ({', '.join(skip_existing)}) DO NOTHING "
+                   if skip_existing else "")
     arrays = ", ".join(
         f"CAST(:{name} AS {table.c[name].type.compile(dialect=connection.dialect)}[])"
         for name in names)
@@ -158,7 +167,7 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         # Only our own table's column names are interpolated (table.c[name] above refuses
         # any other); every value is a bound parameter.
         f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608  # nosec B608
-        f"SELECT * FROM unnest({arrays}) "
+        f"SELECT * FROM unnest({arrays}) {on_conflict}"
         f"RETURNING {', '.join(column.name for column in returning)}")
     values = {name: [_plain(row[name]) for row in rows] for name in names}
     return connection.execute(statement, values).all()
@@ -343,7 +352,6 @@ class Dispatcher:
             update_rows(connection, R, advanced)
             if found:
                 self._add_deliveries(connection, found, now, claimed, stats)
-            stats.occurrences += len(found)
             return len(due), claimed
 
     def record_due_occurrences(self, now: datetime, stats: DispatchStats) -> int:
@@ -385,9 +393,16 @@ class Dispatcher:
 
     def _add_deliveries(self, connection: Connection, found: list[_Due], now: datetime,
                         claimed: _Claimed, stats: DispatchStats) -> None:
+        # An occurrence can already exist when a changed time zone brings the same local
+        # date and time round again; the patient had that reminder, so it is not repeated.
         made = {public_id: occurrence_id for occurrence_id, public_id in insert_rows(
-            connection, O, [item.values for item in found], (O.c.id, O.c.public_id))}
+            connection, O, [item.values for item in found], (O.c.id, O.c.public_id),
+            skip_existing=("reminder_id", "key"))}
+        found = [item for item in found if item.values["public_id"] in made]
         ids = [made[item.values["public_id"]] for item in found]
+        stats.occurrences += len(found)
+        if not found:
+            return
         devices: dict[int, list[Any]] = {}
         for device in connection.execute(
             select(S.c.id, S.c.patient_id, S.c.endpoint, S.c.p256dh, S.c.auth)
@@ -416,6 +431,7 @@ class Dispatcher:
                     connection, D, rows, (D.c.id, D.c.occurrence_id, D.c.subscription_id))}
         delivery_ids = [made[row["occurrence_id"], row["subscription_id"]] for row in rows]
         payloads: dict[int, bytes] = {}
+        unusable: list[dict[str, Any]] = []
         for delivery_id, (decision, item, occurrence_id, device) in zip(
                 delivery_ids, plans, strict=True):
             if decision.verdict is not decisions.Verdict.SEND:
@@ -429,11 +445,21 @@ class Dispatcher:
                     entry_id=values["entry_id"], action_id=item.row.action_id,
                     local_date=item.occurrence.local_date, words=item.row.what,
                     show=item.row.show_action_words)
-            claimed.add(PushMessage(
-                {"endpoint": device.endpoint,
-                 "keys": {"p256dh": device.p256dh, "auth": device.auth}},
-                payload, ttl=decision.ttl, urgency="high", topic=item.values["topic"],
-                ref=delivery_id), device.id, attempts=0)
+            try:
+                message = PushMessage(
+                    {"endpoint": device.endpoint,
+                     "keys": {"p256dh": device.p256dh, "auth": device.auth}},
+                    payload, ttl=decision.ttl, urgency="high", topic=item.values["topic"],
+                    ref=delivery_id)
+            except ValueError as problem:  # PayloadTooLarge included
+                unusable.append({"d_id": delivery_id, "d_state": DeliveryState.FAILED,
+                                 "d_reason": str(problem)[:300]})
+                stats.rejected += 1
+                continue
+            claimed.add(message, device.id, attempts=0)
+        if unusable:
+            # Recorded as failed here, so one bad row cannot roll back (and so block) a batch.
+            self._write_decisions(connection, {"closed": unusable, "deferred": []}, now)
 
     def _new_delivery(self, decision: decisions.Decision, occurrence_id: int, device: Any,
                       due: datetime, now: datetime) -> dict[str, Any]:
