@@ -4,7 +4,6 @@ beside the web server under ``flask serve`` (what ``make run`` uses on SQLite).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 import threading
@@ -14,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from webapp.reminders.delivery import run_sync
 from webapp.reminders.dispatch import Dispatcher, DispatchStats
 from webapp.serve import background_worker
 
@@ -49,7 +49,8 @@ def run_worker(app: Flask, *, once: bool, stop: threading.Event) -> DispatchStat
                 # Nothing else runs on this loop between batches, so blocking here is fine.
                 stop.wait(poll)
 
-    asyncio.run(loop())
+    # On a thread of its own, so it also runs where this thread already has an event loop.
+    run_sync(loop)
     return total
 
 
