@@ -35,15 +35,20 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Enum,
+    Select,
+    String,
     Table,
     bindparam,
     delete,
+    func,
     insert,
     or_,
     select,
-    text,
     update,
 )
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from webapp.models import (
     Action,
@@ -148,7 +153,7 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     With ``skip_existing`` (the columns of a unique constraint), rows that would break it
     are left out instead, and only the rows inserted are returned.
 
-    On PostgreSQL the rows go as one array per column through ``unnest``: one short
+    On PostgreSQL the rows go as one array per column, unnested by the server: one short
     statement however many rows, where a multi-row VALUES list makes psycopg parse a
     statement with thousands of placeholders (a third of a batch's time, measured).
     """
@@ -158,19 +163,10 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
             statement = statement.prefix_with("OR IGNORE")
         return connection.execute(statement, rows).all()
     names = list(rows[0])
-    on_conflict = (f"ON CONFLICT ({', '.join(skip_existing)}) DO NOTHING "
-                   if skip_existing else "")
-    arrays = ", ".join(
-        f"CAST(:{name} AS {table.c[name].type.compile(dialect=connection.dialect)}[])"
-        for name in names)
-    statement = text(
-        # Only our own table's column names are interpolated (table.c[name] above refuses
-        # any other); every value is a bound parameter.
-        f"INSERT INTO {table.name} ({', '.join(names)}) "  # noqa: S608  # nosec B608
-        f"SELECT * FROM unnest({arrays}) {on_conflict}"
-        f"RETURNING {', '.join(column.name for column in returning)}")
-    values = {name: [_plain(row[name]) for row in rows] for name in names}
-    return connection.execute(statement, values).all()
+    statement = pg_insert(table).from_select(names, _unnested(table, names, rows))
+    if skip_existing:
+        statement = statement.on_conflict_do_nothing(index_elements=list(skip_existing))
+    return connection.execute(statement.returning(*returning)).all()
 
 
 def update_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -182,14 +178,27 @@ def update_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
                 {name: bindparam(f"_{name}", type_=table.c[name].type) for name in names}),
             [{f"_{name}": value for name, value in row.items()} for row in rows])
         return
-    arrays = ", ".join(
-        f"CAST(:{name} AS {table.c[name].type.compile(dialect=connection.dialect)}[])"
-        for name in ["id", *names])
-    statement = text(
-        f"UPDATE {table.name} SET {', '.join(f'{n} = v.{n}' for n in names)} "  # noqa: S608  # nosec B608
-        f"FROM unnest({arrays}) AS v(id, {', '.join(names)}) WHERE {table.name}.id = v.id")
-    connection.execute(statement, {name: [_plain(row[name]) for row in rows]
-                                   for name in ["id", *names]})
+    given = _unnested(table, ["id", *names], rows).subquery("given")
+    connection.execute(update(table).where(table.c.id == given.c.id).values(
+        {name: given.c[name] for name in names}))
+
+
+def _unnested(table: Table, names: list[str], rows: list[dict[str, Any]]) -> Select:
+    """SELECT unnest(:a), unnest(:b)...: the rows back from one array per column."""
+    return select(*(
+        func.unnest(bindparam(
+            f"rows_{name}", [_plain(row[name]) for row in rows],
+            type_=postgresql.ARRAY(_array_item_type(table.c[name].type)))).label(name)
+        for name in names))
+
+
+def _array_item_type(column_type: Any) -> Any:
+    # Values are already what the database stores (aware UTC instants, enum values), so
+    # the array carries the plain underlying type.
+    impl = getattr(column_type, "impl", None)
+    if isinstance(column_type, Enum):
+        return String(column_type.length)
+    return impl if impl is not None and not isinstance(impl, type) else column_type
 
 
 def _plain(value: Any) -> Any:
