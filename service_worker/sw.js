@@ -30,3 +30,19 @@ self.addEventListener('message', (event) => {
 self.addEventListener('sync', (event) => {
   if (event.tag === 'progress') event.waitUntil(syncProgressQueue());
 });
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(showReminder(event));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.waitUntil(handleNotificationAction(event.notification.data, event.action));
+});
+
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(resubscribe(event));
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === SNOOZE_SYNC_TAG) event.waitUntil(replaySnoozes());
+});

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.support import factories
+from tests.support import factories, reminder_factories
 from tests.support.factories import World, with_care_plan
 from webapp.access import (
     ADMINS,
@@ -110,6 +110,17 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "clinic.profile": CLINICIANS,
     "clinic.personal_target": CLINICIANS,
     "interop.import_results": CLINICAL_STAFF,
+    "reminders.index": PATIENT,
+    "reminders.edit": PATIENT,
+    "reminders.turn_off": PATIENT,
+    "reminders.devices": PATIENT,
+    "reminders.subscribe": PATIENT,
+    "reminders.rename": PATIENT,
+    "reminders.remove": PATIENT,
+    "reminders.send_test": PATIENT,
+    # The notification's "Snooze" works without a session: the reminder's id is the key.
+    "reminders.snooze": PUBLIC,
+    "reminders.problems": ADMINS,
 }
 
 # How to fill each URL parameter with an object belonging to the home practice's first
@@ -127,6 +138,8 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "check_in_id": lambda world: world.check_in.id,
     "prompt_id": lambda world: factories.prompt_of(world.practice).id,
     "result_code": lambda world: "hba1c",
+    "device_id": lambda world: reminder_factories.make_device(world.patient).id,
+    "occurrence_id": lambda world: reminder_factories.make_occurrence(world.patient).public_id,
 }
 # Parameters that name a file or a catalogue entry rather than somebody's data.
 NOT_OWNED = {"filename", "name", "result_code"}

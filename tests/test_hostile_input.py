@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import Client
+from tests.support import reminder_factories
 from tests.support.factories import World, make_shared_review, prompt_of, with_care_plan
 from webapp.data_rights.service import request_closure
 from webapp.extensions import db
@@ -161,6 +162,16 @@ HOSTILE: dict[str, Target] = {
     "preparation.save_draft": Target("patient", json=True,
                                      shown_on=(lambda w: "/agenda",)),
     "preparation.talk_about": Target("patient", ("wanted", "next")),
+    "reminders.edit": Target("patient", ("days", "times", "time_zone", "quiet_start",
+                                         "quiet_end", "paused", "show_action_words"),
+                             shown_on=(lambda w: f"/reminders/actions/{w.action.id}",)),
+    "reminders.turn_off": Target("patient"),
+    "reminders.subscribe": Target("patient", json=True,
+                                  shown_on=(lambda w: "/reminders/devices",)),
+    "reminders.rename": Target("patient", ("name",), shown_on=(lambda w: "/reminders/devices",)),
+    "reminders.remove": Target("patient"),
+    "reminders.send_test": Target("patient", ("device",)),
+    "reminders.snooze": Target("anonymous"),
 }
 
 URL_VALUES: dict[str, Callable[[World], object]] = {
@@ -174,6 +185,8 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "closure_id": lambda w: request_closure(w.patient2).id,
     "prompt_id": lambda w: prompt_of(w.practice).id,
     "result_code": lambda w: "hba1c",
+    "device_id": lambda w: reminder_factories.make_device(w.patient).id,
+    "occurrence_id": lambda w: reminder_factories.make_occurrence(w.patient).public_id,
 }
 
 
@@ -227,7 +240,19 @@ def test_hostile_input_never_breaks_anything(app, world, endpoint):
     setup_client = client_for(app, world, target.who)
     names = sorted(set(target.fields) | form_fields(setup_client, path))
 
-    if target.json and endpoint == "preparation.save_draft":
+    if target.json and endpoint == "reminders.subscribe":
+        payloads = st.one_of(
+            json_value,
+            st.fixed_dictionaries({
+                "endpoint": st.one_of(hostile_text, st.sampled_from([
+                    "https://fcm.googleapis.com/fcm/send/" + "x" * 2000,
+                    "http://127.0.0.1:9/push", "https://169.254.169.254/latest",
+                    "javascript:alert(1)", "https://fcm.googleapis.com/fcm/send/ok"])),
+                "expirationTime": json_value,
+                "keys": st.one_of(json_value, st.fixed_dictionaries(
+                    {"p256dh": hostile_text, "auth": hostile_text}))}),
+        )
+    elif target.json and endpoint == "preparation.save_draft":
         payloads = st.one_of(
             json_value,
             st.fixed_dictionaries({"editedAt": json_value,

@@ -83,12 +83,13 @@ def _register_blueprints(app: Flask) -> None:
     from webapp.interop.routes import bp as interop
     from webapp.patients.routes import bp as patients
     from webapp.preparation.routes import bp as preparation
+    from webapp.reminders.routes import bp as reminders
     from webapp.shell.routes import bp as shell
     from webapp.support.routes import bp as support
     from webapp.tracking.routes import bp as tracking
 
     for blueprint in (shell, home, accounts, admin, patients, preparation, clinic, interop,
-                      careplans, tracking, support, audit, data_rights):
+                      careplans, tracking, support, reminders, audit, data_rights):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -112,12 +113,14 @@ def _register_cli(app: Flask) -> None:
     from webapp.data_rights.routes import data_rights_cli
     from webapp.demo import demo_cli
     from webapp.preparation.cli import results_cli
+    from webapp.reminders.worker import reminders_cli
     from webapp.serve import serve_command
 
     app.cli.add_command(data_rights_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(results_cli)
     app.cli.add_command(serve_command)
+    app.cli.add_command(reminders_cli)
 
 
 __all__ = ["create_app"]

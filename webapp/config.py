@@ -49,8 +49,28 @@ SETTINGS: tuple[Setting, ...] = (
             "web and worker process"),
     Setting("VAPID_SUBJECT", "mailto:reminders@careplan.invalid",
             "contact for push services, a mailto: or https: URL"),
+    Setting("REMINDER_MISSED_AFTER_MINUTES", "120",
+            "a reminder this late (after downtime, say) is recorded as missed, not sent"),
+    Setting("REMINDER_BATCH_SIZE", "500", "reminders a worker claims in one transaction"),
+    Setting("REMINDER_LEASE_SECONDS", "120",
+            "how long a worker's claim lasts; a crashed worker's reminders go to another "
+            "worker after it"),
+    Setting("REMINDER_PUSH_CONCURRENCY", "64", "pushes each worker has in flight at once"),
+    Setting("REMINDER_PUSH_TIMEOUT_SECONDS", "10",
+            "how long to wait for a push service before retrying later"),
+    Setting("REMINDER_WORKER_POLL_SECONDS", "10",
+            "how often an idle worker looks for due reminders"),
+    Setting("PUSH_SERVICE_HOSTS",
+            "fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,"
+            "push.apple.com,notify.windows.com",
+            "push services devices may subscribe with (host names and their subdomains); "
+            "* allows any https host"),
+    Setting("PUSH_ALLOW_LOOPBACK", "0",
+            "tests only: 1 accepts http://127.0.0.1 push endpoints (the local push service)"),
     Setting("INSTANCE_PATH", "./instance", "folder for the SQLite file and generated secrets"),
 )
+
+DEFAULT_PUSH_HOSTS = next(s.default for s in SETTINGS if s.name == "PUSH_SERVICE_HOSTS")
 
 # Demo accounts only; `make run` prints them. nosec: not credentials for anything real.
 DEFAULT_DEMO_PASSWORD = "care-plan-demo-2026"  # noqa: S105  # nosec B105
@@ -95,6 +115,16 @@ def load(instance_path: str | os.PathLike[str], environ: dict[str, str] | None =
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which expires
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "VAPID_PRIVATE_KEY": env.get("VAPID_PRIVATE_KEY", ""),
+        "VAPID_SUBJECT": env.get("VAPID_SUBJECT", ""),
+        "REMINDER_MISSED_AFTER_MINUTES": int(env.get("REMINDER_MISSED_AFTER_MINUTES", "120")),
+        "REMINDER_BATCH_SIZE": int(env.get("REMINDER_BATCH_SIZE", "500")),
+        "REMINDER_LEASE_SECONDS": int(env.get("REMINDER_LEASE_SECONDS", "120")),
+        "REMINDER_PUSH_CONCURRENCY": int(env.get("REMINDER_PUSH_CONCURRENCY", "64")),
+        "REMINDER_PUSH_TIMEOUT_SECONDS": float(env.get("REMINDER_PUSH_TIMEOUT_SECONDS", "10")),
+        "REMINDER_WORKER_POLL_SECONDS": float(env.get("REMINDER_WORKER_POLL_SECONDS", "10")),
+        "PUSH_SERVICE_HOSTS": _words(env.get("PUSH_SERVICE_HOSTS") or DEFAULT_PUSH_HOSTS),
+        "PUSH_ALLOW_LOOPBACK": _flag(env.get("PUSH_ALLOW_LOOPBACK", "0")),
     }
 
 
@@ -123,6 +153,10 @@ def _instance_secret(path: Path) -> str:
         finally:
             temporary.unlink()
     return path.read_text().strip()
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(word.strip().lower() for word in value.split(",") if word.strip())
 
 
 def _flag(value: str) -> bool:

@@ -1,7 +1,7 @@
 """trust: sign-in defences, two-step sign-in, append-only audit, account closure
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-23 14:12:51.357583
 
 """
@@ -36,7 +36,7 @@ DROP_TRIGGERS = {
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

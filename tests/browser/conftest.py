@@ -14,6 +14,10 @@ from werkzeug.serving import make_server
 
 from tests.support import leak_watch
 from tests.support.factories import authenticator_code
+from tests.support.push_fixtures import (  # noqa: F401 - pytest finds fixtures by name
+    push_service,
+    push_service_process,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium floods the closed network with

@@ -30,6 +30,7 @@ from webapp.models import (
     AuditEvent,
     Patient,
     PreparationNote,
+    ReminderDelivery,
     Result,
     Review,
     User,
@@ -65,6 +66,10 @@ SECTIONS = {
     "agenda_entries": ("agendas", "answers"),
     "agenda_priorities": ("agendas", "priorities"),
     "agenda_results": ("agendas", "results_to_talk_about"),
+    "reminders": ("reminders", "reminders"),
+    "reminder_occurrences": ("reminders", "occurrences"),
+    "reminder_deliveries": ("reminders", "deliveries"),
+    "push_subscriptions": ("reminder_devices",),
 }
 # Left out of the self-service download on purpose (webapp/preparation/data_rights.py): staff's
 # preparation notes and results not yet shared. A subject access request covers them.
@@ -93,6 +98,7 @@ def give_them_everything(patient: Patient, world, *, closure: bool = True) -> No
                               support=[make_support_service(patient.practice)])
         make_entry(patient, plan.goals[0].actions[0])
         make_check_in(plan, wants_change=True)
+    give_them_reminders(patient)
     if closure:
         request_closure(patient)
     db.session.commit()
@@ -124,6 +130,18 @@ def give_them_preparation(patient: Patient, staff) -> None:
                  non_hdl_baseline=None, by=staff)
     db.session.add(PreparationNote(practice_id=patient.practice_id, patient_id=patient.id,
                                    review_id=review.id, text="Check feet; see the nurse"))
+    db.session.flush()
+
+
+def give_them_reminders(patient: Patient) -> None:
+    """A device, and a reminder that has fallen due and been sent to it."""
+    from tests.support import reminder_factories
+
+    device = reminder_factories.make_device(patient)
+    occurrence = reminder_factories.make_occurrence(patient)
+    db.session.add(ReminderDelivery(occurrence_id=occurrence.id, subscription_id=device.id,
+                                    patient_id=patient.id, due_at=occurrence.due_at,
+                                    next_attempt_at=occurrence.due_at))
     db.session.flush()
 
 
@@ -187,6 +205,7 @@ def test_the_download_has_every_object_of_the_patient_and_nothing_else(client, w
             assert value not in text
     for secret in ("password_hash", "token_hash", "code_hash", "secret_encrypted"):
         assert secret not in text
+    assert "fcm.googleapis.com" not in text  # a device's push address is never exported
     assert "Check feet; see the nurse" not in text and "150" not in json.dumps(export["results"])
     assert export["profile"]["nhs_number"] == world.patient.nhs_number
 

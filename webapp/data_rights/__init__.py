@@ -38,7 +38,7 @@ import enum
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -94,7 +94,7 @@ def erasers(kind: str) -> list[Eraser]:
 def jsonable(value: Any) -> Any:
     """Dates and times as ISO 8601 (instants in UTC), enums as their values, decimal
     amounts as numbers and ids as text."""
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)

@@ -28,6 +28,13 @@ from webapp.models.careplans import (
 )
 from webapp.models.data_rights import AccountClosure
 from webapp.models.people import ActivationCode, Patient, Practice, Role, User, UserSession
+from webapp.models.reminders import (
+    DeliveryState,
+    PushSubscription,
+    Reminder,
+    ReminderDelivery,
+    ReminderOccurrence,
+)
 from webapp.models.results import (
     ClinicalProfile,
     PersonalTarget,
@@ -58,6 +65,7 @@ __all__ = [
     "CheckIn",
     "CheckInAnswer",
     "ClinicalProfile",
+    "DeliveryState",
     "Goal",
     "HowItIsGoing",
     "Patient",
@@ -69,7 +77,11 @@ __all__ = [
     "ProgressEntry",
     "ProgressStatus",
     "PromptSection",
+    "PushSubscription",
     "RecoveryCode",
+    "Reminder",
+    "ReminderDelivery",
+    "ReminderOccurrence",
     "Result",
     "ResultImport",
     "ResultSource",

@@ -265,7 +265,11 @@ def classify_due(
     return "missed"
 
 
-def useful_for(schedule: ReminderSchedule, due_utc: datetime) -> timedelta:
+NOT_GIVEN = object()
+
+
+def useful_for(schedule: ReminderSchedule, due_utc: datetime,
+               following: Occurrence | object | None = NOT_GIVEN) -> timedelta:
     """How long a push message for the reminder due at ``due_utc`` stays worth delivering.
 
     Used as the Web Push TTL (RFC 8030 section 5.2): the push service holds the message
@@ -276,12 +280,16 @@ def useful_for(schedule: ReminderSchedule, due_utc: datetime) -> timedelta:
     sooner. It is capped at 12 hours, so a weekly reminder at 00:30 does not sit in a
     queue all day, and is at least 15 minutes, so a phone briefly out of signal still
     gets a reminder that is due just before midnight or just before the next one.
+
+    A caller that has already worked out the next occurrence (the dispatcher does, to move
+    the schedule on) passes it as ``following`` rather than have it computed again.
     """
     due = _as_utc(due_utc, "due_utc")
     zone = schedule.zone
     useful_until = _resolve(due.astimezone(zone).date() + _ONE_DAY, _MIDNIGHT, zone)
-    following = next_occurrence(schedule, due)
-    if following is not None:
+    if following is NOT_GIVEN:
+        following = next_occurrence(schedule, due)
+    if isinstance(following, Occurrence):
         useful_until = min(useful_until, following.due)
     return min(max(useful_until - due, SHORTEST_USEFUL), LONGEST_USEFUL)
 

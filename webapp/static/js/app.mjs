@@ -4,6 +4,7 @@ import { initAll } from '/static/vendor/nhsuk/nhsuk-frontend.min.js';
 import { registerServiceWorker, forgetOnSignOut } from '/static/js/worker.mjs';
 import { watchSessionExpiry } from '/static/js/session.mjs';
 import { forgetAllDrafts } from '/static/js/drafts.mjs';
+import { recheckSubscription } from '/static/js/push.mjs';
 
 initAll();
 registerServiceWorker();
@@ -11,3 +12,4 @@ forgetOnSignOut();
 watchSessionExpiry();
 // Signing out is the person saying this device should keep nothing of theirs.
 if (document.querySelector('meta[name="signed-out"]')) forgetAllDrafts();
+recheckSubscription();
