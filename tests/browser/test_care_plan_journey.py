@@ -13,13 +13,28 @@ from tests.support.factories import (
     make_patient,
     make_practice,
     make_review,
+    make_shared_review,
     make_staff,
     make_support_service,
+    prompt_of,
 )
 from webapp.extensions import db
 from webapp.models import ProgressEntry, Role, utcnow
+from webapp.preparation import agendas
+from webapp.preparation.agenda_rules import read_fields
 
 PASSWORD = "correct horse battery staple"
+
+
+def send_agenda_with_a_priority(review, topic_key: str, words: str) -> None:
+    """The patient's agenda for the review, sent, with one priority in their own words."""
+    topic = prompt_of(review.patient.practice, topic_key)
+    options = agendas.options_for(review)
+    data, problems = read_fields({"priority-1": [f"topic:{topic.id}"],
+                                  "priority-1-words": [words]}, options)
+    assert not problems
+    agendas.save_agenda(review, data, options, edited_at_ms=None)
+    agendas.send_agenda(review)
 
 
 def test_clinician_writes_the_plan_and_the_patient_follows_it_offline(
@@ -28,14 +43,20 @@ def test_clinician_writes_the_plan_and_the_patient_follows_it_offline(
     clinician = make_staff(practice, Role.CLINICIAN, name="Dr Rhiannon Price")
     patient = make_patient(practice, given_name="Joan", family_name="Baker")
     make_support_service(practice, "Walking for health")
-    review = make_review(patient, clinician=clinician, shared=True)
+    review = make_shared_review(patient, clinician=clinician, results={"hba1c": "61"})
+    send_agenda_with_a_priority(review, "being-active", "I want to garden again this summer")
     db.session.commit()
 
     desk = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     try:
         staff = desk.new_page()
         sign_in(staff, clinician.email, PASSWORD, two_step_user=clinician)
-        staff.goto(f"/reviews/{review.id}/care-plan")
+        staff.goto(f"/clinic/reviews/{review.id}/agenda")
+        expect(staff.get_by_text("I want to garden again this summer")).to_be_visible()
+        staff.get_by_role("link", name="Write the care plan").click()
+        beside = staff.get_by_role("complementary")
+        expect(beside.get_by_text("Being active")).to_be_visible()
+        expect(beside.get_by_text("I want to garden again this summer")).to_be_visible()
         staff.get_by_label("Goal, in the patient's own words").fill(
             "I want to garden again this summer")
         staff.get_by_label("What will they do?").fill("Water the pots by the back door")
