@@ -9,19 +9,17 @@ see each other's rows.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import secrets
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from tests.support import factories, leak_watch
+from tests.support.databases import fresh_database
 from webapp import create_app
 from webapp.accounts import service, two_step
 from webapp.accounts.sessions import SESSION_KEY
@@ -77,23 +75,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server_url = os.environ.get("TEST_DATABASE_URL")
-    if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-        return
-    name = f"careplan_test_{secrets.token_hex(4)}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
-            ), {"name": name})
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with fresh_database("careplan_test", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 def app_settings(database_url: str, instance_path: str, **extra) -> dict:

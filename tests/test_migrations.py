@@ -1,7 +1,6 @@
 """`flask db upgrade` builds the schema from nothing, and it matches the models exactly."""
 
 import os
-import secrets
 import subprocess
 import sys
 
@@ -9,26 +8,16 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from tests.support.databases import fresh_database
 from webapp.extensions import db
 
 
 @pytest.fixture
 def empty_database_url(tmp_path):
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
-        return
-    name = f"careplan_migrate_{secrets.token_hex(4)}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_database("careplan_migrate", tmp_path) as url:
+        yield url
 
 
 def upgrade(database_url: str, tmp_path) -> None:

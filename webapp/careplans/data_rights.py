@@ -3,9 +3,9 @@ account is closed (they are part of the clinical record)."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from webapp.data_rights import CLINICAL, eraser, exporter, jsonable
+from webapp.data_rights import CLINICAL, eraser, exporter, jsonable, patient_rows
 from webapp.extensions import db
 from webapp.models import (
     Action,
@@ -20,32 +20,27 @@ from webapp.models import (
 )
 
 
-def _rows(model, patient: Patient):
-    return db.session.scalars(select(model).where(model.patient_id == patient.id)
-                              .order_by(model.id))
-
-
 @exporter("care_plans")
 def export_care_plans(patient: Patient) -> dict:
     return jsonable({
         "plans": [{"id": p.id, "review_id": p.review_id, "version": p.version,
                    "agreed_on": p.agreed_on, "review_on": p.review_on,
                    "check_in_after_days": p.check_in_after_days, "updated_at": p.updated_at}
-                  for p in _rows(CarePlan, patient)],
+                  for p in patient_rows(CarePlan, patient)],
         "goals": [{"id": g.id, "care_plan_id": g.care_plan_id, "goal": g.text,
-                   "removed_at": g.retired_at} for g in _rows(Goal, patient)],
+                   "removed_at": g.retired_at} for g in patient_rows(Goal, patient)],
         "actions": [{"id": a.id, "goal_id": a.goal_id, "what": a.what, "where": a.where,
                      "when": a.when, "times": a.times, "per": a.per,
                      "measure": a.measure_target, "measured_in": a.measure_unit,
                      "confidence": a.confidence, "barriers": a.barriers,
                      "what_will_help": a.helps, "removed_at": a.retired_at}
-                    for a in _rows(Action, patient)],
+                    for a in patient_rows(Action, patient)],
         "support": [{"id": s.id, "care_plan_id": s.care_plan_id, "service": s.service.name,
-                     "contact": s.service.contact} for s in _rows(CarePlanSupport, patient)],
+                     "contact": s.service.contact} for s in patient_rows(CarePlanSupport, patient)],
         "revisions": [{"id": r.id, "care_plan_id": r.care_plan_id, "version": r.number,
                        "saved_at": r.saved_at,
                        "saved_by": r.saved_by.name if r.saved_by else None,
-                       "plan": r.snapshot} for r in _rows(CarePlanRevision, patient)],
+                       "plan": r.snapshot} for r in patient_rows(CarePlanRevision, patient)],
     })
 
 
@@ -54,10 +49,10 @@ def export_check_ins(patient: Patient) -> dict:
     return jsonable({
         "check_ins": [{"id": c.id, "care_plan_id": c.care_plan_id, "sent_at": c.submitted_at,
                        "asked_for_a_change": c.wants_change, "change": c.change_request}
-                      for c in _rows(CheckIn, patient)],
+                      for c in patient_rows(CheckIn, patient)],
         "answers": [{"id": a.id, "check_in_id": a.check_in_id, "action_id": a.action_id,
                      "how_it_is_going": a.going, "confidence": a.confidence}
-                    for a in _rows(CheckInAnswer, patient)],
+                    for a in patient_rows(CheckInAnswer, patient)],
     })
 
 
@@ -68,7 +63,7 @@ def export_progress(patient: Patient) -> list[dict]:
         "date": e.local_date, "status": e.status, "amount": e.amount, "note": e.note,
         "reason": e.reason, "logged_from": e.source, "logged_at": e.created_at,
         "changed_at": e.updated_at, "deleted_at": e.deleted_at,
-    } for e in _rows(ProgressEntry, patient)])
+    } for e in patient_rows(ProgressEntry, patient)])
 
 
 @eraser(CLINICAL)

@@ -79,18 +79,8 @@ def _from_the_list(form, field) -> None:
         raise ValidationError("Select a clinician from the list")
 
 
-class OptionalDateInputField(DateInputField):
-    """A date that may be left out altogether (all three boxes empty)."""
-
-    def pre_validate(self, form):
-        if not any(self.raw.values()):
-            self.data = None
-            return
-        super().pre_validate(form)
-
-
 class ReviewScheduleForm(FlaskForm):
-    gathering_on = OptionalDateInputField("Date of the tests appointment")
+    gathering_on = DateInputField("Date of the tests appointment", required=False)
     gathering_time = TimeInputField("Time of the tests appointment")
     conversation_on = DateInputField("Date of the care planning conversation")
     conversation_time = TimeInputField("Time of the conversation")

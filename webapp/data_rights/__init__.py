@@ -91,6 +91,16 @@ def erasers(kind: str) -> list[Eraser]:
     return [e.function for e in sorted(chosen, key=lambda e: e.last)]
 
 
+def patient_rows(model, patient: Patient):
+    """Every row of `model` about the patient, oldest first, for an export section."""
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+
+    return db.session.scalars(select(model).where(model.patient_id == patient.id)
+                              .order_by(model.id))
+
+
 def jsonable(value: Any) -> Any:
     """Dates and times as ISO 8601 (instants in UTC), enums as their values, decimal
     amounts as numbers and ids as text."""

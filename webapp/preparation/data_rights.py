@@ -9,9 +9,9 @@ subject access request, which the practice handles; the download says so.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from webapp.data_rights import CLINICAL, eraser, exporter, jsonable
+from webapp.data_rights import CLINICAL, eraser, exporter, jsonable, patient_rows
 from webapp.extensions import db
 from webapp.models import (
     Agenda,
@@ -30,11 +30,6 @@ NOT_INCLUDED = ("Results your practice has not shared with you yet, and staff's 
                 "(a subject access request) if you want those too.")
 
 
-def _rows(model, patient: Patient, *conditions):
-    return db.session.scalars(select(model).where(model.patient_id == patient.id, *conditions)
-                              .order_by(model.id))
-
-
 @exporter("results")
 def export_results(patient: Patient) -> dict:
     return jsonable({
@@ -44,18 +39,18 @@ def export_results(patient: Patient) -> dict:
             "taken_on": r.taken_on, "value": r.number, "systolic": r.systolic,
             "diastolic": r.diastolic, "category": r.category, "item_9": r.item_9,
             "shared_with_you_at": r.shared_at,
-        } for r in _rows(Result, patient, Result.shared_at.is_not(None))],
+        } for r in patient_rows(Result, patient) if r.shared_at is not None],
         "personal_targets": [{
             "id": t.id, "test": t.result_code, "kind": t.kind, "low": t.low, "high": t.high,
             "systolic": t.systolic, "diastolic": t.diastolic, "categories": t.categories,
             "reason": t.reason, "set_at": t.set_at,
-        } for t in _rows(PersonalTarget, patient)],
+        } for t in patient_rows(PersonalTarget, patient)],
         "conditions": [{
             "id": p.id, "conditions": p.conditions, "type_1_diabetes": p.type_1_diabetes,
             "on_a_medicine_that_can_cause_hypos": p.on_hypo_causing_drug,
             "heart_attack_or_stroke_before": p.established_cvd,
             "family_background": p.family_background, "updated_at": p.updated_at,
-        } for p in _rows(ClinicalProfile, patient)],
+        } for p in patient_rows(ClinicalProfile, patient)],
     })
 
 
@@ -63,17 +58,17 @@ def export_results(patient: Patient) -> dict:
 def export_agendas(patient: Patient) -> dict:
     return jsonable({
         "agendas": [{"id": a.id, "review_id": a.review_id, "started_at": a.created_at,
-                     "changed_at": a.updated_at} for a in _rows(Agenda, patient)],
+                     "changed_at": a.updated_at} for a in patient_rows(Agenda, patient)],
         "answers": [{"id": e.id, "agenda_id": e.agenda_id, "prompt": e.prompt.text,
                      "ticked": e.ticked, "your_words": e.words}
-                    for e in _rows(AgendaEntry, patient)],
+                    for e in patient_rows(AgendaEntry, patient)],
         "priorities": [{"id": p.id, "agenda_id": p.agenda_id, "rank": p.rank,
                         "topic": p.prompt.text if p.prompt else None,
                         "result": p.result_code, "your_words": p.words}
-                       for p in _rows(AgendaPriority, patient)],
+                       for p in patient_rows(AgendaPriority, patient)],
         "results_to_talk_about": [{"id": r.id, "agenda_id": r.agenda_id,
                                    "test": r.result_code, "added_at": r.added_at}
-                                  for r in _rows(AgendaResult, patient)],
+                                  for r in patient_rows(AgendaResult, patient)],
     })
 
 

@@ -3,9 +3,9 @@ the account when it is closed (they exist to reach the person, not as a clinical
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from webapp.data_rights import ACCOUNT, eraser, exporter, jsonable
+from webapp.data_rights import ACCOUNT, eraser, exporter, jsonable, patient_rows
 from webapp.extensions import db
 from webapp.models import (
     Patient,
@@ -14,11 +14,6 @@ from webapp.models import (
     ReminderDelivery,
     ReminderOccurrence,
 )
-
-
-def _rows(model, patient: Patient):
-    return db.session.scalars(select(model).where(model.patient_id == patient.id)
-                              .order_by(model.id))
 
 
 @exporter("reminders")
@@ -30,15 +25,15 @@ def export_reminders(patient: Patient) -> dict:
             "paused": r.paused, "paused_until": r.paused_until,
             "show_the_action_on_the_lock_screen": r.show_action_words,
             "next_due_at": r.next_due_at,
-        } for r in _rows(Reminder, patient)],
+        } for r in patient_rows(Reminder, patient)],
         "occurrences": [{
             "id": o.id, "reminder_id": o.reminder_id, "date": o.local_date,
             "time": o.local_time, "due_at": o.due_at,
-        } for o in _rows(ReminderOccurrence, patient)],
+        } for o in patient_rows(ReminderOccurrence, patient)],
         "deliveries": [{
             "id": d.id, "occurrence_id": d.occurrence_id, "device_id": d.subscription_id,
             "state": d.state, "sent_at": d.sent_at,
-        } for d in _rows(ReminderDelivery, patient)],
+        } for d in patient_rows(ReminderDelivery, patient)],
     })
 
 
@@ -48,7 +43,7 @@ def export_devices(patient: Patient) -> list[dict]:
     return jsonable([{
         "id": d.id, "name": d.name, "browser": d.user_agent, "added_at": d.created_at,
         "last_reminder_delivered_at": d.last_success_at,
-    } for d in _rows(PushSubscription, patient)])
+    } for d in patient_rows(PushSubscription, patient)])
 
 
 @eraser(ACCOUNT)

@@ -34,16 +34,6 @@ class CheckboxesField(SelectMultipleField):
         self.data = [value for value in (self.data or []) if value in valid]
 
 
-class OptionalDateInputField(DateInputField):
-    """A date the patient may leave blank (all three boxes empty)."""
-
-    def pre_validate(self, form):
-        if not any(self.raw.values()):
-            self.data = None
-            return
-        super().pre_validate(form)
-
-
 class ScheduleForm(FlaskForm):
     days = CheckboxesField("Which days?", choices=[
         SelectChoice(str(day.value), day.label) for day in rules.Day])
@@ -58,7 +48,7 @@ class ScheduleForm(FlaskForm):
         SelectChoice("yes", "What the action is, in the words of your plan"),
     ])
     paused = BooleanField("Pause these reminders")
-    paused_until = OptionalDateInputField("Start again on", future_only=True)
+    paused_until = DateInputField("Start again on", future_only=True, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
