@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import Client
-from tests.support import reminder_factories
+from tests.support import leak_watch, reminder_factories
 from tests.support.factories import World, make_shared_review, prompt_of, with_care_plan
 from webapp.data_rights.service import request_closure
 from webapp.extensions import db
@@ -188,6 +188,10 @@ URL_VALUES: dict[str, Callable[[World], object]] = {
     "device_id": lambda w: reminder_factories.make_device(w.patient).id,
     "occurrence_id": lambda w: reminder_factories.make_occurrence(w.patient).public_id,
 }
+
+
+# Whatever the hostile values do, the script tag must never reach a log line.
+leak_watch.remember("hostile free text", SCRIPT)
 
 
 def post_rules(app):

@@ -1,4 +1,5 @@
-"""Logs never contain NHS numbers, tokens, codes, secrets or cookies.
+"""Logs never contain NHS numbers, result values, people's own words, tokens, codes, secrets
+or cookies.
 
 tests/conftest.py captures every log line of the whole run (through the app's own handler,
 so as it would really be written, and everything reaching the root logger) and collects the

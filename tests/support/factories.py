@@ -175,6 +175,9 @@ def make_care_plan(review: Review, clinician: User, *, goals: list[GoalDraft] | 
                                   actions=[action_draft()])],
         support_ids=[s.id for s in support],
         review_on=review_on or date.today() + timedelta(days=180))
+    for goal in draft.goals:
+        leak_watch.remember("words from a care plan", goal.text,
+                            *(a.what for a in goal.actions), *(a.barriers for a in goal.actions))
     save_plan(review, draft, base_version=0, saved_by=clinician, now=agreed_at)
     db.session.flush()
     return plan_for_review(review)
@@ -187,6 +190,7 @@ def make_entry(patient: Patient, action: Action, *, local_date: date | None = No
                      local_date=local_date or patient_today(patient), status=status,
                      amount=amount, reason=reason, note=note)
     entry, _ = record_entry(patient, data)
+    leak_watch.remember("a progress note", note)
     return entry
 
 
@@ -200,6 +204,7 @@ def make_check_in(plan: CarePlan, *, wants_change: bool = False,
             check_in.answers.append(CheckInAnswer(patient_id=plan.patient_id,
                                                   action_id=action.id, going=going,
                                                   confidence=confidence))
+    leak_watch.remember("a change request", check_in.change_request)
     db.session.add(check_in)
     db.session.flush()
     return check_in
@@ -294,6 +299,7 @@ def make_result(patient: Patient, code: str, value, *, taken_on: date | None = N
     result_types()
     spec = result_catalogue.get(code)
     raw = {"value": str(value)}
+    leak_watch.remember("result value", str(value))
     if spec.has_item_9:
         raw["item_9"] = str(item_9 if item_9 is not None else 0)
     parsed = parse_and_check(spec, raw)
