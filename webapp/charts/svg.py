@@ -335,30 +335,9 @@ def progress_chart(
             seen.add(_LEGEND_KEY[outcome])
         body.extend(_day_labels(record.day, centre, baseline, index, len(days)))
 
-    body.append(
-        _tag(
-            "line",
-            {
-                "class": "app-chart__axis",
-                "x1": 8,
-                "y1": baseline,
-                "x2": WIDTH - 8,
-                "y2": baseline,
-                "stroke": _GREY,
-            },
-        )
-    )
-    legend = [
-        (key, words)
-        for key, words in (
-            ("done", "Done"),
-            ("partly", "Partly"),
-            ("break", "Break"),
-            ("not_today", "Not today"),
-        )
-        if key in seen
-    ]
-    body.append(_legend(legend, y=legend_y, id_prefix=id_prefix))
+    body.append(_axis(baseline))
+    body.append(_legend(_shown(seen, ("done", "partly", "break", "not_today")), y=legend_y,
+                        id_prefix=id_prefix))
     return _svg(title, text, id_prefix, height, "progress", "".join(body))
 
 
@@ -447,30 +426,9 @@ def weekly_progress_chart(title: str, weeks: Sequence[WeekSummary], *, id_prefix
                 )
             )
 
-    body.append(
-        _tag(
-            "line",
-            {
-                "class": "app-chart__axis",
-                "x1": 8,
-                "y1": baseline,
-                "x2": WIDTH - 8,
-                "y2": baseline,
-                "stroke": _GREY,
-            },
-        )
-    )
-    legend = [
-        (key, words)
-        for key, words in (
-            ("done", "Done"),
-            ("partly", "Partly"),
-            ("planned", "Planned"),
-            ("break", "Break"),
-        )
-        if key in seen
-    ]
-    body.append(_legend(legend, y=height - 10, id_prefix=id_prefix))
+    body.append(_axis(baseline))
+    body.append(_legend(_shown(seen, ("done", "partly", "planned", "break")), y=height - 10,
+                        id_prefix=id_prefix))
     return _svg(title, text, id_prefix, height, "progress", "".join(body))
 
 
@@ -780,6 +738,20 @@ def _day_labels(day: date, centre: float, baseline: float, index: int, count: in
             )
         ]
     return []
+
+
+def _axis(baseline: float) -> str:
+    return _tag("line", {"class": "app-chart__axis", "x1": 8, "y1": baseline,
+                         "x2": WIDTH - 8, "y2": baseline, "stroke": _GREY})
+
+
+_LEGEND_WORDS = {"done": "Done", "partly": "Partly", "planned": "Planned", "break": "Break",
+                 "not_today": "Not today"}
+
+
+def _shown(seen: set[str], order: Sequence[str]) -> list[tuple[str, str]]:
+    """The legend's entries, in this order, for the kinds of mark the chart has."""
+    return [(key, _LEGEND_WORDS[key]) for key in order if key in seen]
 
 
 def _legend(items: Sequence[tuple[str, str]], *, y: float, id_prefix: str = "") -> str:
