@@ -97,9 +97,5 @@ def change_requests(practice_id: int) -> list[CheckIn]:
 
 
 def patients_asking_for_change(practice_id: int) -> set[int]:
-    """Patients whose latest check-in asks for a change nobody has dealt with yet."""
-    rows = db.session.execute(
-        select(CheckIn.patient_id).join(CarePlan, CarePlan.id == CheckIn.care_plan_id)
-        .where(CarePlan.practice_id == practice_id, CheckIn.wants_change,
-               CheckIn.change_handled_at.is_(None)))
-    return {patient_id for (patient_id,) in rows}
+    """Patients with a request for a change nobody has dealt with yet."""
+    return {check_in.patient_id for check_in in change_requests(practice_id)}

@@ -114,9 +114,7 @@ def _previous_progress(patient: Patient, plan: CarePlan | None):
     previous = tracking.previous_plan(patient.id, before=plan)
     if previous is None:
         return None
-    actions = tracking.actions_of(previous)
-    return {"plan": previous, "items": tracking.progress_for(
-        actions, tracking.patient_today(patient), plan_start=tracking.plan_start(previous))}
+    return {"plan": previous, "items": tracking.plan_progress(previous, patient)}
 
 
 @bp.route("/reviews/<int:review_id>/care-plan/history")

@@ -214,7 +214,7 @@ def agenda_view(review: Review, now: datetime | None = None) -> AgendaView:
         hidden_answers=hidden, visible=visible,
         talk_about=frozenset(data.results),
         last_plan=previous,
-        last_plan_progress=progress_since(previous, review.patient) if previous else [],
+        last_plan_progress=tracking.plan_progress(previous, review.patient) if previous else [],
         last_check_in=latest_check_in(previous) if previous else None,
         care_plan_url=url_for("careplans.edit", review_id=review.id),
     )
@@ -227,10 +227,3 @@ def last_plan(review: Review) -> CarePlan | None:
                                (CarePlan.review_id != review.id) | CarePlan.review_id.is_(None),
                                CarePlan.created_at <= (review.conversation_at or utcnow()))
         .order_by(CarePlan.created_at.desc(), CarePlan.id.desc()).limit(1))
-
-
-
-def progress_since(plan: CarePlan, patient: Patient) -> list[ActionProgress]:
-    """How each action of the last plan went, so the conversation starts from the record."""
-    return tracking.progress_for(tracking.actions_of(plan), tracking.patient_today(patient),
-                                 plan_start=tracking.plan_start(plan))

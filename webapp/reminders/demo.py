@@ -8,6 +8,7 @@ from webapp.careplans.demo import seed_care_plan
 from webapp.demo import seeder
 from webapp.models import User
 from webapp.reminders import service
+from webapp.tracking.service import active_actions
 
 DEMO_PATIENT = "patient@demo.example"
 
@@ -19,7 +20,7 @@ def seed_demo_reminders(people: dict[str, User]) -> None:
         return
     # The reminders belong to the actions of the demo care plan, so that comes first.
     seed_care_plan(people)
-    actions = service.plan_actions(user.patient)
+    actions = active_actions(user.patient)
     choices = [
         service.ScheduleChoice(days=frozenset(range(5)), times=(time(10, 0),),
                                time_zone=user.patient.time_zone),

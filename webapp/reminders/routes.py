@@ -39,6 +39,7 @@ from webapp.reminders import notifications, service, subscriptions
 from webapp.reminders.delivery import Outcome, send_one
 from webapp.reminders.dispatch import vapid_for
 from webapp.reminders.forms import DeviceNameForm, ScheduleForm
+from webapp.tracking.service import active_actions
 
 bp = Blueprint("reminders", __name__, url_prefix="/reminders", template_folder="templates")
 
@@ -61,7 +62,7 @@ def _push_key() -> dict:
 def index():
     patient = current_patient()
     return render_template(
-        "reminders/index.html", actions=service.plan_actions(patient),
+        "reminders/index.html", actions=active_actions(patient),
         reminders=service.reminders_by_action(patient), describe=service.describe,
         device_count=len(subscriptions.devices_of(patient)))
 

@@ -27,7 +27,6 @@ from webapp.models import (
 )
 from webapp.reminders import schedule as rules
 from webapp.reminders.delivery import topic_for
-from webapp.tracking.service import active_actions
 
 # How long after its due time a notification's "Snooze" still works: a day covers a
 # notification left on the lock screen overnight, and no longer is useful.
@@ -70,11 +69,6 @@ def choice_of(reminder: Reminder) -> ScheduleChoice:
         time_zone=reminder.time_zone, quiet_start=reminder.quiet_start,
         quiet_end=reminder.quiet_end, paused=reminder.paused, paused_until=reminder.paused_until,
         show_action_words=reminder.show_action_words)
-
-
-def plan_actions(patient: Patient) -> list[Action]:
-    """The actions of the patient's current care plan, in the plan's order."""
-    return active_actions(patient)
 
 
 def reminders_by_action(patient: Patient) -> dict[int, Reminder]:

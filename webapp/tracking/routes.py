@@ -57,10 +57,9 @@ def today_section(patient: Patient) -> Section | None:
     plan = current_plan(patient.id)
     if plan is None:
         return None
-    today = service.patient_today(patient)
-    actions = service.actions_of(plan)
-    progress = service.progress_for(actions, today, plan_start=service.plan_start(plan))
-    return Section("tracking/_today.html", {"progress": progress, "today": today, "plan": plan})
+    return Section("tracking/_today.html", {"progress": service.plan_progress(plan, patient),
+                                            "today": service.patient_today(patient),
+                                            "plan": plan})
 
 
 # Patient: logging ------------------------------------------------------------------------
@@ -179,11 +178,7 @@ def delete_entry(entry_id: uuid.UUID):
 def progress():
     patient = current_patient()
     plan = current_plan(patient.id)
-    items = []
-    if plan is not None:
-        actions = service.actions_of(plan)
-        items = service.progress_for(actions, service.patient_today(patient),
-                                     plan_start=service.plan_start(plan))
+    items = service.plan_progress(plan, patient) if plan else []
     return render_template("tracking/progress.html", plan=plan, items=items)
 
 
@@ -213,11 +208,7 @@ def action(action_id: int):
 def patient_progress(patient_id: int):
     patient = patient_or_404(patient_id)
     plan = current_plan(patient.id)
-    items = []
-    if plan is not None:
-        actions = service.actions_of(plan)
-        items = service.progress_for(actions, service.patient_today(patient),
-                                     plan_start=service.plan_start(plan))
+    items = service.plan_progress(plan, patient) if plan else []
     record("viewed", "progress", patient=patient)
     db.session.commit()
     return render_template("tracking/patient_progress.html", patient=patient, plan=plan,

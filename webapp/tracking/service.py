@@ -230,3 +230,8 @@ def progress_for(actions: list[Action], today: date, *, plan_start: date,
 
 def plan_start(plan: CarePlan) -> date:
     return plan.agreed_on or plan.created_at.date()
+
+
+def plan_progress(plan: CarePlan, patient: Patient) -> list[ActionProgress]:
+    """How each action of the plan has gone since it started, up to the patient's today."""
+    return progress_for(actions_of(plan), patient_today(patient), plan_start=plan_start(plan))
