@@ -1,9 +1,9 @@
 """Sending Web Push messages and sorting out what each push service said.
 
-One ``PushSender`` per worker: one aiohttp session (connections are reused), one VAPID
-header per push-service origin signed once and reused for hours, up to ``concurrency``
-pushes in flight. pywebpush's ``WebPusher.encode`` does the RFC 8291 encryption; the POST is
-our own so we control the timeout, redirects and the response's release back to the pool.
+One ``PushSender`` per worker: kept-alive connections to each push service (see
+connections.py), one VAPID header per push-service origin signed once and reused for hours,
+up to ``concurrency`` pushes in flight, an explicit timeout on each. pywebpush's
+``WebPusher.encode`` does the RFC 8291 encryption.
 
 Every answer becomes a ``PushResult``:
 
@@ -38,9 +38,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import aiohttp
 from pywebpush import WebPusher, WebPushException
 
+from webapp.reminders.connections import PushConnections, Target
 from webapp.reminders.vapid import VapidKeys
 
 T = TypeVar("T")
@@ -61,7 +61,8 @@ DEFAULT_BACKOFF_BASE_SECONDS = 30.0
 DEFAULT_BACKOFF_CAP_SECONDS = 60 * 60.0
 _TOPIC = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _BODY_EXCERPT_CHARS = 200
-_PUSHER_CACHE_LIMIT = 10_000
+_DEVICE_CACHE_LIMIT = 10_000
+_ENCODING_HEADERS = b"Content-Encoding: aes128gcm\r\nContent-Type: application/octet-stream\r\n"
 
 
 class PayloadTooLarge(ValueError):
@@ -170,6 +171,15 @@ def _origin(endpoint: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+@dataclass(frozen=True)
+class _Device:
+    """What sending to one device needs, worked out once."""
+
+    target: Target
+    origin: str
+    pusher: WebPusher
+
+
 class PushSender:
     """Sends push messages for one worker: ``async with PushSender(keys) as sender``.
 
@@ -191,39 +201,39 @@ class PushSender:
             raise ValueError("concurrency must be at least 1")
         self.vapid = vapid
         self.concurrency = concurrency
-        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self.timeout = timeout
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self._clock = clock
         self._slots = asyncio.Semaphore(concurrency)
-        self._headers: dict[str, tuple[str, float]] = {}
-        # WebPusher deep-copies the subscription and decodes its keys on creation, about a
-        # tenth of the sender's work a push; a device gets many pushes, so keep one each.
-        self._pushers: dict[tuple[str, str, str], WebPusher] = {}
-        self._session: aiohttp.ClientSession | None = None
+        self._headers: dict[str, tuple[bytes, float]] = {}
+        # Parsing the endpoint and decoding the device's keys once per device, not per push.
+        self._devices: dict[tuple[str, str, str], _Device] = {}
+        self._connections: PushConnections | None = None
         self.signatures = 0  # VAPID headers signed so far; one per origin per 11 hours
 
     async def __aenter__(self) -> PushSender:
-        await self.open()
+        self.open()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def open(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            # As many pooled connections as pushes in flight, so none waits for a socket.
-            connector = aiohttp.TCPConnector(limit=self.concurrency, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=self.timeout)
-        return self._session
+    def open(self) -> PushConnections:
+        if self._connections is None:
+            self._connections = PushConnections()
+        return self._connections
 
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._connections is not None:
+            await self._connections.close()
+            self._connections = None
 
     def authorization(self, origin: str) -> str:
         """The ``Authorization: vapid t=..., k=...`` value for one push-service origin."""
+        return self._authorization_line(origin).decode("ascii")[len("Authorization: "):-2]
+
+    def _authorization_line(self, origin: str) -> bytes:
         now = self._clock()
         cached = self._headers.get(origin)
         if cached is not None and now < cached[1]:
@@ -234,9 +244,10 @@ class PushSender:
                   "exp": int(now) + HEADER_LIFETIME_SECONDS}
         header = self.vapid.signer.sign(claims)["Authorization"]
         self.signatures += 1
+        line = f"Authorization: {header}\r\n".encode("ascii")
         refresh_at = now + HEADER_LIFETIME_SECONDS - HEADER_REFRESH_MARGIN_SECONDS
-        self._headers[origin] = (header, refresh_at)
-        return header
+        self._headers[origin] = (line, refresh_at)
+        return line
 
     async def send_many(self, messages: Iterable[PushMessage]) -> list[PushResult]:
         """Send all messages, ``concurrency`` at a time; results in the messages' order."""
@@ -244,36 +255,29 @@ class PushSender:
 
     async def send(self, message: PushMessage) -> PushResult:
         """Send one message. Never raises for what a push service or the network does."""
-        session = await self.open()
+        connections = self.open()
         endpoint = str(message.subscription["endpoint"])
-        origin = _origin(endpoint)
+        try:
+            device = self._device(message.subscription)
+        except (WebPushException, ValueError, TypeError, KeyError):
+            return self._result(message, Outcome.REJECTED, None, None,
+                                f"subscription keys for {_origin(endpoint)} are not usable")
         async with self._slots:
+            body = device.pusher.encode(message.payload)["body"]
+            headers = b"".join((
+                self._authorization_line(device.origin),
+                b"TTL: %d\r\nUrgency: %s\r\n" % (message.ttl, message.urgency.encode()),
+                b"Topic: %s\r\n" % message.topic.encode() if message.topic else b"",
+                _ENCODING_HEADERS))
             try:
-                body = self._pusher(message.subscription).encode(message.payload)["body"]
-            except (WebPushException, ValueError, TypeError, KeyError):
-                return self._result(message, Outcome.REJECTED, None, None,
-                                    f"subscription keys for {origin} are not usable")
-            headers = {
-                "Authorization": self.authorization(origin),
-                "TTL": str(message.ttl),
-                "Urgency": message.urgency,
-                "Content-Encoding": "aes128gcm",
-                "Content-Type": "application/octet-stream",
-            }
-            if message.topic:
-                headers["Topic"] = message.topic
-            try:
-                async with session.post(endpoint, data=body, headers=headers,
-                                              allow_redirects=False) as response:
-                    # Read to the end so the connection goes back to the pool.
-                    text = await response.text(errors="replace")
-                    return self._classify(message, origin, endpoint, response.status,
-                                          response.reason, response.headers.get("Retry-After"),
-                                          text)
+                answer = await connections.post(device.target, headers, body, self.timeout)
+                return self._classify(message, device.origin, endpoint, answer.status,
+                                      answer.reason, answer.headers.get("retry-after"),
+                                      answer.text)
             except TimeoutError:
-                reason = f"timed out after {self.timeout.total} s waiting for {origin}"
-            except (aiohttp.ClientError, OSError) as exc:
-                reason = f"network error ({type(exc).__name__}) talking to {origin}"
+                reason = f"timed out after {self.timeout:g} s waiting for {device.origin}"
+            except OSError as exc:  # refused, reset, TLS, dropped, not HTTP
+                reason = f"network error ({type(exc).__name__}) talking to {device.origin}"
         return self._result(message, Outcome.RETRY, None, self._backoff(message), reason)
 
     def _classify(self, message: PushMessage, origin: str, endpoint: str, status: int,
@@ -296,15 +300,17 @@ class PushSender:
                             f"{origin} rejected the push ({answer})"
                             + (f": {excerpt}" if excerpt else ""))
 
-    def _pusher(self, subscription: Mapping[str, Any]) -> WebPusher:
+    def _device(self, subscription: Mapping[str, Any]) -> _Device:
         keys = subscription.get("keys") or {}
         cache_key = (str(subscription["endpoint"]), str(keys.get("p256dh")), str(keys.get("auth")))
-        pusher = self._pushers.get(cache_key)
-        if pusher is None:
-            if len(self._pushers) >= _PUSHER_CACHE_LIMIT:
-                self._pushers.clear()
-            pusher = self._pushers[cache_key] = WebPusher(subscription)
-        return pusher
+        device = self._devices.get(cache_key)
+        if device is None:
+            if len(self._devices) >= _DEVICE_CACHE_LIMIT:
+                self._devices.clear()
+            endpoint = cache_key[0]
+            device = self._devices[cache_key] = _Device(
+                Target.of(endpoint), _origin(endpoint), WebPusher(subscription))
+        return device
 
     def _backoff(self, message: PushMessage) -> float:
         return backoff_delay(message.attempt, self.backoff_base, self.backoff_cap)
