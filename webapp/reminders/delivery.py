@@ -2,8 +2,8 @@
 
 One ``PushSender`` per worker: kept-alive connections to each push service (see
 connections.py), one VAPID header per push-service origin signed once and reused for hours,
-up to ``concurrency`` pushes in flight, an explicit timeout on each. pywebpush's
-``WebPusher.encode`` does the RFC 8291 encryption.
+up to ``concurrency`` pushes in flight, an explicit timeout on each; each message encrypted
+for its device (RFC 8291, see encryption.py).
 
 Every answer becomes a ``PushResult``:
 
@@ -38,9 +38,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from pywebpush import WebPusher, WebPushException
-
 from webapp.reminders.connections import PushConnections, Target
+from webapp.reminders.encryption import Receiver, encrypt
 from webapp.reminders.vapid import VapidKeys
 
 T = TypeVar("T")
@@ -177,7 +176,7 @@ class _Device:
 
     target: Target
     origin: str
-    pusher: WebPusher
+    receiver: Receiver
 
 
 class PushSender:
@@ -259,11 +258,11 @@ class PushSender:
         endpoint = str(message.subscription["endpoint"])
         try:
             device = self._device(message.subscription)
-        except (WebPushException, ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError):
             return self._result(message, Outcome.REJECTED, None, None,
                                 f"subscription keys for {_origin(endpoint)} are not usable")
         async with self._slots:
-            body = device.pusher.encode(message.payload)["body"]
+            body = encrypt(message.payload, device.receiver)
             headers = b"".join((
                 self._authorization_line(device.origin),
                 b"TTL: %d\r\nUrgency: %s\r\n" % (message.ttl, message.urgency.encode()),
@@ -309,7 +308,7 @@ class PushSender:
                 self._devices.clear()
             endpoint = cache_key[0]
             device = self._devices[cache_key] = _Device(
-                Target.of(endpoint), _origin(endpoint), WebPusher(subscription))
+                Target.of(endpoint), _origin(endpoint), Receiver.from_subscription(subscription))
         return device
 
     def _backoff(self, message: PushMessage) -> float:
