@@ -2,10 +2,11 @@
  *
  * A push must always show a notification (browsers penalise a push that shows none), even
  * if its payload cannot be read. Text only ever goes into showNotification, which displays
- * plain text: nothing here is interpreted as HTML. "Done" uses the offline progress queue
+ * plain text: nothing here is interpreted as HTML. "Done" logs the day with the reminder's
+ * own id, which needs no session; offline it falls back to the progress queue
  * (offline-queue.js: enqueueProgress, syncProgressQueue), the same idempotent path as
- * logging on the page, so it works with the page closed, offline or signed out. "Snooze"
- * asks the server to bring the reminder back in an hour, or queues the request offline. */
+ * logging on the page. "Snooze" asks the server to bring the reminder back in an hour, or
+ * queues the request offline. */
 const REMINDER_TITLE = 'Care plan reminder';
 const REMINDER_BODY = 'You have a reminder from your care plan';
 const REMINDER_ICON = '/static/icons/icon-192.png';
@@ -65,7 +66,21 @@ async function handleNotificationAction(data, action) {
 }
 
 async function recordDone(data) {
-  // The entry id is the reminder's own, so Done pressed on two devices logs the day once.
+  // Straight to the server with the reminder's own id, which needs no session: Done is
+  // usually pressed long after the page's session has ended. Offline, or if the server
+  // refuses, the offline queue takes it (sent with the next session). The entry id is the
+  // reminder's own either way, so Done pressed on two devices, or by both paths, logs the
+  // day once.
+  if (data.id) {
+    try {
+      const response = await fetch(`/reminders/occurrences/${encodeURIComponent(data.id)}/done`, {
+        method: 'POST', credentials: 'omit', headers: { Accept: 'application/json' },
+      });
+      if (response.ok) return;
+    } catch (offline) {
+      /* queued below */
+    }
+  }
   await enqueueProgress({
     id: data.entry, action_id: data.action, local_date: data.date, status: 'done',
     amount: null, note: '', reason: null, source: 'notification',

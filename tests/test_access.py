@@ -120,6 +120,7 @@ EXPECTED: dict[str, frozenset[Role] | None] = {
     "reminders.send_test": PATIENT,
     # The notification's "Snooze" works without a session: the reminder's id is the key.
     "reminders.snooze": PUBLIC,
+    "reminders.done": PUBLIC,
     "reminders.problems": ADMINS,
 }
 

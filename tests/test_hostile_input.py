@@ -172,6 +172,7 @@ HOSTILE: dict[str, Target] = {
     "reminders.remove": Target("patient"),
     "reminders.send_test": Target("patient", ("device",)),
     "reminders.snooze": Target("anonymous"),
+    "reminders.done": Target("anonymous"),
 }
 
 URL_VALUES: dict[str, Callable[[World], object]] = {

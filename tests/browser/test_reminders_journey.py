@@ -152,12 +152,12 @@ def test_a_reminder_turned_on_and_tested_on_a_phone_can_be_snoozed(
     assert page.script_errors == []
 
 
-def test_done_on_a_reminder_logs_todays_progress(app, phone, phone_page, live_server,
-                                                 push_service):
-    # "Done" goes through the offline queue's idempotent path (service_worker/offline-queue.js
-    # and POST /progress/entries), so it works with the page closed.
+def test_done_on_a_reminder_logs_the_days_progress_after_the_session_has_ended(
+        app, phone, phone_page, live_server, push_service):
     action, data = turn_on_and_receive_a_reminder(app, phone, phone_page, live_server,
                                                   push_service)
+    # Reminders are answered hours after the page was used: the session is long gone.
+    phone.clear_cookies()
 
     phone.service_workers[0].evaluate("data => handleNotificationAction(data, 'done')", data)
 
@@ -166,3 +166,5 @@ def test_done_on_a_reminder_logs_todays_progress(app, phone, phone_page, live_se
     assert entry is not None and str(entry.client_id) == data["entry"]
     assert (entry.action_id, entry.status, entry.source) == (action.id, "done", "notification")
     assert entry.local_date.isoformat() == data["date"]
+    assert [n for n in shown_notifications(phone_page) if n["tag"] == data["tag"]] == []
+    assert phone_page.script_errors == []

@@ -9,7 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.support.reminder_factories import (
     due_reminder,
@@ -21,6 +21,7 @@ from tests.support.reminder_factories import (
 from webapp.extensions import db
 from webapp.models import (
     DeliveryState,
+    ProgressEntry,
     PushSubscription,
     Reminder,
     ReminderDelivery,
@@ -439,3 +440,62 @@ def test_moving_time_zone_does_not_repeat_a_reminder_already_had_that_day(
     assert push_service.count(subscription) == 1
     db.session.refresh(reminder)
     assert reminder.next_due_at == datetime(2026, 6, 11, 12, 30, tzinfo=UTC)
+
+
+def test_done_from_a_notification_logs_the_day_once_without_a_session(
+        app, client, patient, push_service, dispatcher):
+    now = utcnow()
+    action = make_action(patient)
+    due_reminder(action, now)
+    _, phone = real_device(patient, push_service, app)
+    _, tablet = real_device(patient, push_service, app)
+    db.session.commit()
+    dispatcher.run_once(now=now)
+    [on_phone, on_tablet] = [payloads(push_service, s)[0] for s in (phone, tablet)]
+
+    # No session: Done is pressed long after the page's session has ended.
+    answer = client.post(f"/reminders/occurrences/{on_phone['id']}/done")
+    again = client.post(f"/reminders/occurrences/{on_tablet['id']}/done")
+
+    assert (answer.status_code, again.status_code) == (201, 200)
+    assert answer.get_json() == again.get_json() == {"entry": on_phone["entry"],
+                                                     "date": on_phone["date"]}
+    [entry] = db.session.scalars(select(ProgressEntry)).all()
+    assert (entry.patient_id, entry.action_id, entry.status, entry.source) == (
+        patient.id, action.id, "done", "notification")
+    assert entry.local_date.isoformat() == on_phone["date"]
+    # The same entry queued on the device and sent with the next session is the same day.
+    client.sign_in_quickly(patient.user)
+    replay = client.post_json("/progress/entries", {
+        "id": on_phone["entry"], "action_id": action.id, "local_date": on_phone["date"],
+        "status": "done", "amount": None, "note": "", "reason": None,
+        "source": "notification"})
+    assert replay.status_code in (200, 201)
+    assert db.session.scalar(select(func.count()).select_from(ProgressEntry)) == 1
+
+
+def test_done_from_an_unknown_old_or_retired_reminder_is_refused(
+        app, client, patient, push_service, dispatcher):
+    assert client.post(
+        "/reminders/occurrences/2f1c1c1e-4a9b-4c55-9a0e-3b1b2c3d4e5f/done").status_code == 404
+    past = utcnow() - timedelta(days=2)
+    due_reminder(make_action(patient), past)
+    real_device(patient, push_service, app)
+    db.session.commit()
+    dispatcher.run_once(now=past)
+    old = db.session.scalar(select(ReminderOccurrence))
+    too_old = client.post(f"/reminders/occurrences/{old.public_id}/done")
+    assert too_old.status_code == 409 and "too old" in too_old.get_json()["error"]
+
+    now = utcnow()
+    retired = make_action(patient, "Stretch")
+    due_reminder(retired, now)
+    db.session.commit()
+    dispatcher.run_once(now=now)
+    occurrence = db.session.scalar(select(ReminderOccurrence).where(
+        ReminderOccurrence.action_id == retired.id))
+    retired.retired_at = now - timedelta(days=1)
+    db.session.commit()
+    refused = client.post(f"/reminders/occurrences/{occurrence.public_id}/done")
+    assert refused.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(ProgressEntry)) == 0

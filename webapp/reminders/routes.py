@@ -227,10 +227,33 @@ def snooze(occurrence_id: uuid.UUID):
         return jsonify(error="No such reminder."), 404
     try:
         snoozed, created = service.snooze(occurrence)
-    except service.SnoozeRefused as problem:
+    except service.NotificationRefused as problem:
         return jsonify(error=str(problem)), 409
     db.session.commit()
     return jsonify(id=str(snoozed.public_id), due=snoozed.due_at.isoformat()), \
+        201 if created else 200
+
+
+@bp.route("/occurrences/<uuid:occurrence_id>/done", methods=["POST"])
+@public
+@csrf.exempt
+def done(occurrence_id: uuid.UUID):
+    """"Done" from a notification: the action logged for the reminder's day.
+
+    Public for the same reasons as ``snooze``: the service worker sends it long after the
+    session has ended, and the reminder's random id is the permission. All it allows is
+    logging that one action as done on that one day, which the patient can change or delete
+    on their care plan.
+    """
+    occurrence = service.occurrence_by_public_id(occurrence_id)
+    if occurrence is None:
+        return jsonify(error="No such reminder."), 404
+    try:
+        entry, created = service.done(occurrence)
+    except service.NotificationRefused as problem:
+        return jsonify(error=str(problem)), 409
+    db.session.commit()
+    return jsonify(entry=str(entry.client_id), date=entry.local_date.isoformat()), \
         201 if created else 200
 
 

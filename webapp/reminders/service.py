@@ -19,6 +19,8 @@ from webapp.models import (
     Action,
     DeliveryState,
     Patient,
+    ProgressEntry,
+    ProgressStatus,
     PushSubscription,
     Reminder,
     ReminderDelivery,
@@ -27,10 +29,12 @@ from webapp.models import (
 )
 from webapp.reminders import schedule as rules
 from webapp.reminders.delivery import topic_for
+from webapp.tracking import service as tracking
 
-# How long after its due time a notification's "Snooze" still works: a day covers a
-# notification left on the lock screen overnight, and no longer is useful.
-SNOOZE_WINDOW = timedelta(hours=24)
+# How long after its due time a notification's "Done" and "Snooze" still work without a
+# session: a day covers a notification left on the lock screen overnight, and no longer is
+# useful, so the reminder's id stops being a key to anything once the day is over.
+NOTIFICATION_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -165,16 +169,39 @@ def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-# --- Snooze ----------------------------------------------------------------------------------
+# --- From a notification: Done and Snooze ---------------------------------------------------
 
 
-class SnoozeRefused(ValueError):
+class NotificationRefused(ValueError):
     pass
 
 
 def occurrence_by_public_id(public_id: uuid.UUID) -> ReminderOccurrence | None:
     return db.session.scalar(
         select(ReminderOccurrence).where(ReminderOccurrence.public_id == public_id))
+
+
+def done(occurrence: ReminderOccurrence, now: datetime | None = None
+         ) -> tuple[ProgressEntry, bool]:
+    """Log the reminder's action as done on the reminder's day. Returns (entry, created).
+
+    The entry's id is the occurrence's ``entry_id``, the one its notification carries on
+    every device. So Done pressed on two devices, or sent again from a device's offline
+    queue after this, logs the day once, and the dispatcher holds back the rest of the
+    day's reminders for it as soon as it is stored.
+    """
+    now = now or utcnow()
+    if now - occurrence.due_at > NOTIFICATION_WINDOW:
+        raise NotificationRefused("this reminder is too old to mark as done from here; "
+                                  "log it on your care plan")
+    patient = db.session.get(Patient, occurrence.patient_id)
+    try:
+        return tracking.record_entry(patient, tracking.EntryData(
+            id=occurrence.entry_id, action_id=occurrence.action_id,
+            local_date=occurrence.local_date, status=ProgressStatus.DONE),
+            source="notification", now=now)
+    except tracking.EntryRefused as problem:
+        raise NotificationRefused(str(problem)) from problem
 
 
 def snooze(occurrence: ReminderOccurrence, now: datetime | None = None
@@ -191,8 +218,8 @@ def snooze(occurrence: ReminderOccurrence, now: datetime | None = None
         ReminderOccurrence.snoozed_from_id == occurrence.id))
     if existing is not None:
         return existing, False
-    if now - occurrence.due_at > SNOOZE_WINDOW:
-        raise SnoozeRefused("this reminder is too old to snooze")
+    if now - occurrence.due_at > NOTIFICATION_WINDOW:
+        raise NotificationRefused("this reminder is too old to snooze")
     reminder = occurrence.reminder
     due = rules.snooze_until(schedule_of(reminder), now)
     base, _, generation = occurrence.key.partition("+")
