@@ -539,9 +539,8 @@ class Dispatcher:
             ).all()
             logged = self._logged_days(connection, [(f.action_id, f.local_date) for f in facts])
             changes: dict[str, list[dict[str, Any]]] = {"closed": [], "deferred": []}
-            schedules: dict[int, rules.ReminderSchedule] = {}
             for fact in facts:
-                decision = self._decide(fact, now, logged, schedules)
+                decision = self._decide(fact, now, logged)
                 self._apply(decision, fact, claimed, changes, stats)
             self._write_decisions(connection, changes, now)
         return claimed
@@ -560,18 +559,15 @@ class Dispatcher:
             found.setdefault((action_id, local_date), []).append(str(status))
         return found
 
-    def _decide(self, fact: Any, now: datetime, logged: dict[tuple, list[str]],
-                schedules: dict[int, rules.ReminderSchedule]) -> decisions.Decision:
-        schedule = schedules.get(fact.reminder_id)
-        if schedule is None:
-            try:
-                schedule = schedules[fact.reminder_id] = service.schedule_from(
-                    days=fact.days, times=fact.times, time_zone=fact.time_zone,
-                    quiet_start=fact.quiet_start, quiet_end=fact.quiet_end,
-                    paused=fact.paused, paused_until=fact.paused_until)
-            except ValueError:
-                return decisions.Decision(decisions.Verdict.NOT_NEEDED,
-                                          "the schedule cannot be read")
+    def _decide(self, fact: Any, now: datetime, logged: dict[tuple, list[str]]
+                ) -> decisions.Decision:
+        try:
+            schedule = service.schedule_from(
+                days=fact.days, times=fact.times, time_zone=fact.time_zone,
+                quiet_start=fact.quiet_start, quiet_end=fact.quiet_end, paused=fact.paused,
+                paused_until=fact.paused_until)
+        except ValueError:
+            return decisions.Decision(decisions.Verdict.NOT_NEEDED, "the schedule cannot be read")
         entries = logged.get((fact.action_id, fact.local_date), ())
         return decisions.decide(
             schedule=schedule, due_at=fact.due_at, local_date=fact.local_date, now=now,

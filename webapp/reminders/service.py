@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -56,6 +57,15 @@ def schedule_of(reminder: Reminder) -> rules.ReminderSchedule:
 def schedule_from(*, days, times, time_zone, quiet_start, quiet_end, paused,
                   paused_until) -> rules.ReminderSchedule:
     """A ``ReminderSchedule`` from stored columns (the dispatcher reads them without ORM)."""
+    return _schedule_from(tuple(days), tuple(times), time_zone, quiet_start, quiet_end,
+                          paused, paused_until)
+
+
+# The dispatcher reads a schedule for every reminder in a batch, and most reminders share a
+# few schedules. Schedules are immutable, so one made from equal columns can be shared.
+@lru_cache(maxsize=1024)
+def _schedule_from(days, times, time_zone, quiet_start, quiet_end, paused,
+                   paused_until) -> rules.ReminderSchedule:
     quiet = (rules.QuietHours(quiet_start, quiet_end)
              if quiet_start is not None and quiet_end is not None else None)
     return rules.ReminderSchedule(
