@@ -31,24 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import (
-    Column,
-    Connection,
-    Engine,
-    Enum,
-    Select,
-    String,
-    Table,
-    bindparam,
-    delete,
-    func,
-    insert,
-    or_,
-    select,
-    update,
-)
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Connection, Engine, bindparam, delete, or_, select, update
 
 from webapp.models import (
     Action,
@@ -62,6 +45,7 @@ from webapp.models import (
 )
 from webapp.reminders import decisions, notifications, service
 from webapp.reminders import schedule as rules
+from webapp.reminders.bulk import among, insert_rows, update_rows
 from webapp.reminders.delivery import (
     Outcome,
     PayloadTooLarge,
@@ -143,67 +127,6 @@ def action_url_template(app: Flask) -> str:
     if "/plan/actions/<int:action_id>" in rules_by_path:
         return "/plan/actions/{action_id}"
     return "/reminders/actions/{action_id}"
-
-
-def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]],
-                returning: tuple[Column, ...], skip_existing: tuple[str, ...] = ()
-                ) -> list[Any]:
-    """INSERT many rows and return the ``returning`` columns (in no particular order).
-
-    With ``skip_existing`` (the columns of a unique constraint), rows that would break it
-    are left out instead, and only the rows inserted are returned.
-
-    On PostgreSQL the rows go as one array per column, unnested by the server: one short
-    statement however many rows, where a multi-row VALUES list makes psycopg parse a
-    statement with thousands of placeholders (a third of a batch's time, measured).
-    """
-    if connection.dialect.name != "postgresql":
-        statement = insert(table).returning(*returning)
-        if skip_existing:
-            statement = statement.prefix_with("OR IGNORE")
-        return connection.execute(statement, rows).all()
-    names = list(rows[0])
-    statement = pg_insert(table).from_select(names, _unnested(table, names, rows))
-    if skip_existing:
-        statement = statement.on_conflict_do_nothing(index_elements=list(skip_existing))
-    return connection.execute(statement.returning(*returning)).all()
-
-
-def update_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """UPDATE many rows by ``id``, each with its own values (one statement on PostgreSQL)."""
-    names = [name for name in rows[0] if name != "id"]
-    if connection.dialect.name != "postgresql":
-        connection.execute(
-            update(table).where(table.c.id == bindparam("_id")).values(
-                {name: bindparam(f"_{name}", type_=table.c[name].type) for name in names}),
-            [{f"_{name}": value for name, value in row.items()} for row in rows])
-        return
-    given = _unnested(table, ["id", *names], rows).subquery("given")
-    connection.execute(update(table).where(table.c.id == given.c.id).values(
-        {name: given.c[name] for name in names}))
-
-
-def _unnested(table: Table, names: list[str], rows: list[dict[str, Any]]) -> Select:
-    """SELECT unnest(:a), unnest(:b)...: the rows back from one array per column."""
-    return select(*(
-        func.unnest(bindparam(
-            f"rows_{name}", [_plain(row[name]) for row in rows],
-            type_=postgresql.ARRAY(_array_item_type(table.c[name].type)))).label(name)
-        for name in names))
-
-
-def _array_item_type(column_type: Any) -> Any:
-    # Values are already what the database stores (aware UTC instants, enum values), so
-    # the array carries the plain underlying type.
-    impl = getattr(column_type, "impl", None)
-    if isinstance(column_type, Enum):
-        return String(column_type.length)
-    return impl if impl is not None and not isinstance(impl, type) else column_type
-
-
-def _plain(value: Any) -> Any:
-    """What psycopg should send for a column value (enums by their stored value)."""
-    return value.value if isinstance(value, DeliveryState) else value
 
 
 @dataclass
@@ -368,8 +291,9 @@ class Dispatcher:
         taken, claimed = self.take_due_occurrences(now, stats)
         if claimed.messages:
             with self._transaction() as connection:
-                connection.execute(update(D).where(D.c.id.in_(claimed.subscription_of)).values(
-                    lease_owner=None, lease_expires_at=None))
+                connection.execute(
+                    update(D).where(among(connection, D.c.id, claimed.subscription_of))
+                    .values(lease_owner=None, lease_expires_at=None))
         return taken
 
     def _occurrences_of(self, row: Any, now: datetime, out: list[_Due]
@@ -415,7 +339,7 @@ class Dispatcher:
         devices: dict[int, list[Any]] = {}
         for device in connection.execute(
             select(S.c.id, S.c.patient_id, S.c.endpoint, S.c.p256dh, S.c.auth)
-            .where(S.c.patient_id.in_({item.row.patient_id for item in found}))
+            .where(among(connection, S.c.patient_id, {item.row.patient_id for item in found}))
         ):
             devices.setdefault(device.patient_id, []).append(device)
         logged = self._logged_days(connection, [
@@ -535,7 +459,7 @@ class Dispatcher:
                              .join(R, R.c.id == O.c.reminder_id)
                              .join(Action, Action.id == O.c.action_id)
                              .join(S, S.c.id == D.c.subscription_id))
-                .where(D.c.id.in_(ids))
+                .where(among(connection, D.c.id, ids))
             ).all()
             logged = self._logged_days(connection, [(f.action_id, f.local_date) for f in facts])
             changes: dict[str, list[dict[str, Any]]] = {"closed": [], "deferred": []}
@@ -553,8 +477,9 @@ class Dispatcher:
         found: dict[tuple, list[str]] = {}
         for action_id, local_date, status in connection.execute(
             select(ProgressEntry.action_id, ProgressEntry.local_date, ProgressEntry.status)
-            .where(ProgressEntry.deleted_at.is_(None), ProgressEntry.action_id.in_(actions),
-                   ProgressEntry.local_date.in_(days))
+            .where(ProgressEntry.deleted_at.is_(None),
+                   among(connection, ProgressEntry.action_id, actions),
+                   among(connection, ProgressEntry.local_date, days))
         ):
             found.setdefault((action_id, local_date), []).append(str(status))
         return found
@@ -668,7 +593,7 @@ class Dispatcher:
             # One statement per status (almost always just 201), not one per delivery.
             for status, ids in by_status.items():
                 connection.execute(update(D).where(
-                    D.c.id.in_(ids), D.c.lease_owner == self.owner).values(
+                    among(connection, D.c.id, ids), D.c.lease_owner == self.owner).values(
                     state=DeliveryState.SENT, attempts=D.c.attempts + 1, status_code=status,
                     reason=None, sent_at=now, lease_owner=None, lease_expires_at=None,
                     updated_at=now))
@@ -684,7 +609,7 @@ class Dispatcher:
                     status_code=bindparam("d_status"), reason=bindparam("d_reason"),
                     lease_owner=None, lease_expires_at=None, updated_at=now), failed)
             if device_ok:
-                connection.execute(update(S).where(S.c.id.in_(device_ok)).values(
+                connection.execute(update(S).where(among(connection, S.c.id, device_ok)).values(
                     last_success_at=now, rejected_at=None, last_failure_status=None,
                     last_failure_reason=None))
             for device_id, (result, rejected) in device_trouble.items():
