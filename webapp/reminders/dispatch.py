@@ -346,14 +346,21 @@ class Dispatcher:
             (item.row.action_id, item.occurrence.local_date) for item in found])
         rows: list[dict[str, Any]] = []
         plans: list[tuple[decisions.Decision, _Due, int, Any]] = []
+        # Reminders due together mostly share a schedule and a due time, so most of a batch
+        # asks the same question; each distinct one is decided once.
+        decided: dict[tuple, decisions.Decision] = {}
         for occurrence_id, item in zip(ids, found, strict=True):
             row, when = item.row, item.occurrence
             entries = logged.get((row.action_id, when.local_date), ())
-            decision = decisions.decide(
-                schedule=item.schedule, due_at=when.due, local_date=when.local_date, now=now,
-                missed_after=self.settings.missed_after, following=item.following,
-                already_logged=bool(entries) and decisions.is_logged(
-                    entries, row.times_per, str(row.per)))
+            already_logged = bool(entries) and decisions.is_logged(
+                entries, row.times_per, str(row.per))
+            question = (item.schedule, when, item.following, already_logged)
+            decision = decided.get(question)
+            if decision is None:
+                decision = decided[question] = decisions.decide(
+                    schedule=item.schedule, due_at=when.due, local_date=when.local_date,
+                    now=now, missed_after=self.settings.missed_after,
+                    following=item.following, already_logged=already_logged)
             for device in devices.get(row.patient_id, ()):
                 rows.append(self._new_delivery(decision, occurrence_id, device, when.due, now))
                 plans.append((decision, item, occurrence_id, device))

@@ -173,7 +173,7 @@ def occurrence_key(local_date: date, local_time: time) -> str:
     Built only from what the patient scheduled, so it is the same however and whenever
     ``next_due`` is recomputed; the dispatcher records "sent" against it per device.
     """
-    return f"{local_date.isoformat()}T{local_time:%H:%M}"
+    return f"{local_date.isoformat()}T{local_time.isoformat('minutes')}"
 
 
 def next_occurrence(schedule: ReminderSchedule, after: datetime) -> Occurrence | None:
