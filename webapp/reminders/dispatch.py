@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Connection, Engine, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, Engine, Text, bindparam, delete, or_, select, update
 
 from webapp.models import (
     Action,
@@ -127,6 +127,18 @@ def action_url_template(app: Flask) -> str:
     if "/plan/actions/<int:action_id>" in rules_by_path:
         return "/plan/actions/{action_id}"
     return "/reminders/actions/{action_id}"
+
+
+# A reminder's schedule columns as stored, days and times as JSON text (see
+# service.stored_schedule).
+SCHEDULE_AS_STORED = (R.c.days.cast(Text).label("days"), R.c.times.cast(Text).label("times"),
+                      R.c.time_zone, R.c.quiet_start, R.c.quiet_end, R.c.paused,
+                      R.c.paused_until)
+
+
+def _schedule_of(row: Any) -> rules.ReminderSchedule:
+    return service.stored_schedule(row.days, row.times, row.time_zone, row.quiet_start,
+                                   row.quiet_end, row.paused, row.paused_until)
 
 
 @dataclass
@@ -260,11 +272,10 @@ class Dispatcher:
         claimed = _Claimed()
         with self._transaction() as connection:
             due = connection.execute(
-                select(R.c.id, R.c.patient_id, R.c.action_id, R.c.days, R.c.times,
-                       R.c.time_zone, R.c.quiet_start, R.c.quiet_end, R.c.paused,
-                       R.c.paused_until, R.c.show_action_words, R.c.next_due_at,
-                       R.c.next_local_date, R.c.next_local_time, Action.retired_at,
-                       Action.what, Action.times.label("times_per"), Action.per)
+                select(R.c.id, R.c.patient_id, R.c.action_id, *SCHEDULE_AS_STORED,
+                       R.c.show_action_words, R.c.next_due_at, R.c.next_local_date,
+                       R.c.next_local_time, Action.retired_at, Action.what,
+                       Action.times.label("times_per"), Action.per)
                 .join(Action, Action.id == R.c.action_id)
                 .where(R.c.next_due_at <= now)
                 .order_by(R.c.next_due_at)
@@ -302,10 +313,7 @@ class Dispatcher:
         if row.retired_at is not None:
             return None
         try:
-            schedule = service.schedule_from(
-                days=row.days, times=row.times, time_zone=row.time_zone,
-                quiet_start=row.quiet_start, quiet_end=row.quiet_end, paused=row.paused,
-                paused_until=row.paused_until)
+            schedule = _schedule_of(row)
         except ValueError:
             log.exception("reminder %s has a schedule that cannot be read; stopped", row.id)
             return None
@@ -458,8 +466,7 @@ class Dispatcher:
             facts = connection.execute(
                 select(D.c.id, D.c.due_at, D.c.attempts, D.c.subscription_id,
                        O.c.public_id, O.c.local_date, O.c.topic, O.c.entry_id, O.c.action_id,
-                       O.c.reminder_id, R.c.days, R.c.times, R.c.time_zone, R.c.quiet_start,
-                       R.c.quiet_end, R.c.paused, R.c.paused_until, R.c.show_action_words,
+                       O.c.reminder_id, *SCHEDULE_AS_STORED, R.c.show_action_words,
                        Action.what, Action.retired_at, Action.times.label("times_per"),
                        Action.per, S.c.endpoint, S.c.p256dh, S.c.auth)
                 .select_from(D.join(O, O.c.id == D.c.occurrence_id)
@@ -494,10 +501,7 @@ class Dispatcher:
     def _decide(self, fact: Any, now: datetime, logged: dict[tuple, list[str]]
                 ) -> decisions.Decision:
         try:
-            schedule = service.schedule_from(
-                days=fact.days, times=fact.times, time_zone=fact.time_zone,
-                quiet_start=fact.quiet_start, quiet_end=fact.quiet_end, paused=fact.paused,
-                paused_until=fact.paused_until)
+            schedule = _schedule_of(fact)
         except ValueError:
             return decisions.Decision(decisions.Verdict.NOT_NEEDED, "the schedule cannot be read")
         entries = logged.get((fact.action_id, fact.local_date), ())
