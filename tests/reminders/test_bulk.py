@@ -156,3 +156,19 @@ def test_on_postgresql_a_batch_of_any_size_is_the_same_short_statement(samples):
                                               for n in range(size)], (samples.c.id,))
 
     assert len(sent) == 2 and len(set(sent)) == 1 and len(sent[0]) < 1000
+
+
+def test_rows_sharing_some_values_each_keep_their_own_and_the_shared_ones(samples):
+    at = datetime(2026, 3, 29, 8, 30, tzinfo=UTC)
+    rows = [{**FILLED, "key": f"row {n}", "order": n, "public_id": uuid.uuid4(),
+             "state": DeliveryState.SENT if n == 1 else DeliveryState.PENDING}
+            for n in range(3)]
+    with db.engine.begin() as connection:
+        ids = {key: row_id for row_id, key in insert_rows(
+            connection, samples, rows, (samples.c.id, samples.c.key))}
+        update_rows(connection, samples, [{"id": ids[f"row {n}"], "at": at, "order": n * 10}
+                                          for n in range(3)])
+
+    stored_rows = stored(samples)
+    assert {key: without_id(row) for key, row in stored_rows.items()} == {
+        row["key"]: {**row, "at": at, "order": row["order"] * 10} for row in rows}
