@@ -31,7 +31,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Connection, Engine, Text, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Text,
+    bindparam,
+    delete,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from webapp.models import (
     Action,
@@ -43,6 +53,7 @@ from webapp.models import (
     ReminderOccurrence,
     utcnow,
 )
+from webapp.models.reminders import OPEN_DELIVERY
 from webapp.reminders import decisions, notifications, service
 from webapp.reminders import schedule as rules
 from webapp.reminders.bulk import among, insert_rows, update_rows
@@ -62,7 +73,6 @@ D = ReminderDelivery.__table__
 O = ReminderOccurrence.__table__  # noqa: E741 - O for occurrences, beside D, R, S
 R = Reminder.__table__
 S = PushSubscription.__table__
-OPEN = (DeliveryState.PENDING, DeliveryState.RETRY)
 
 
 @dataclass(frozen=True)
@@ -450,7 +460,7 @@ class Dispatcher:
         with self._transaction() as connection:
             free = (
                 select(D.c.id)
-                .where(D.c.state.in_(OPEN), D.c.next_attempt_at <= now,
+                .where(text(OPEN_DELIVERY), D.c.next_attempt_at <= now,
                        or_(D.c.lease_expires_at.is_(None), D.c.lease_expires_at < now))
                 .order_by(D.c.next_attempt_at)
                 .limit(self.settings.batch_size)
