@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask
 from sqlalchemy import (
@@ -166,8 +166,7 @@ class _Claimed:
         self.attempts_of[message.ref] = attempts
 
 
-@dataclass(frozen=True)
-class _Due:
+class _Due(NamedTuple):
     """An occurrence found due, with what deciding about it needs."""
 
     row: Any  # the reminder and its action
@@ -574,22 +573,24 @@ class Dispatcher:
 
     def record_results(self, results: Iterable[PushResult], claimed: _Claimed, now: datetime,
                        stats: DispatchStats) -> None:
-        sent, retry, failed = [], [], []
+        retry, failed = [], []
+        # Sent deliveries by status code: one statement each (almost always just 201).
+        sent: dict[int | None, list[int]] = {}
         device_ok: set[int] = set()
         device_gone: set[int] = set()
         device_trouble: dict[int, tuple[PushResult, bool]] = {}
         for result in results:
             delivery_id = result.ref
             device_id = claimed.subscription_of[delivery_id]
-            reason = result.reason[:300]
             if result.outcome is Outcome.DELIVERED:
-                sent.append({"d_id": delivery_id, "d_status": result.status_code})
+                sent.setdefault(result.status_code, []).append(delivery_id)
                 device_ok.add(device_id)
                 stats.sent += 1
             elif result.outcome is Outcome.GONE:
                 device_gone.add(device_id)
                 stats.gone += 1
             elif result.outcome is Outcome.RETRY:
+                reason = result.reason[:300]
                 device_trouble[device_id] = (result, False)
                 if decisions.retry_or_give_up(claimed.attempts_of[delivery_id],
                                               self.settings.max_attempts):
@@ -604,15 +605,11 @@ class Dispatcher:
             else:
                 device_trouble[device_id] = (result, True)
                 failed.append({"d_id": delivery_id, "d_status": result.status_code,
-                               "d_reason": reason})
+                               "d_reason": result.reason[:300]})
                 stats.rejected += 1
         mine = (D.c.id == bindparam("d_id")) & (D.c.lease_owner == self.owner)
         with self._transaction() as connection:
-            by_status: dict[int | None, list[int]] = {}
-            for item in sent:
-                by_status.setdefault(item["d_status"], []).append(item["d_id"])
-            # One statement per status (almost always just 201), not one per delivery.
-            for status, ids in by_status.items():
+            for status, ids in sent.items():
                 connection.execute(update(D).where(
                     among(connection, D.c.id, ids), D.c.lease_owner == self.owner).values(
                     state=DeliveryState.SENT, attempts=D.c.attempts + 1, status_code=status,
