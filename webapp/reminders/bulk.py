@@ -83,9 +83,11 @@ def _parameters(dialect: Dialect, table: Table, names: tuple[str, ...],
     for position, name in enumerate(names):
         convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         values = [row[name] for row in rows]
-        if position and values.count(values[0]) == len(values):
+        # The last row settles most columns that differ without comparing every row.
+        first = values[0]
+        if position and values[-1] == first and values.count(first) == len(values):
             once.append(name)
-            parameters[name] = values[0] if convert is None else convert(values[0])
+            parameters[name] = first if convert is None else convert(first)
         else:
             parameters[name] = values if convert is None else [convert(v) for v in values]
     return parameters, tuple(once)
