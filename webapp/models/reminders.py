@@ -52,7 +52,8 @@ class DeliveryState(enum.StrEnum):
 
 
 # The states a worker may still send from (DeliveryState.is_open), as SQL: the open
-# deliveries index holds only these rows, and a query must say it in these words to use it.
+# deliveries index holds only these rows. A query names them literally, not as parameters,
+# so that PostgreSQL can use the index in a prepared statement's generic plan too.
 OPEN_DELIVERY = "state IN ('pending', 'retry')"
 
 
