@@ -7,7 +7,7 @@ import sys
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.support.databases import fresh_database
@@ -38,6 +38,28 @@ def test_migrations_build_the_schema_the_models_describe(app, empty_database_url
     finally:
         engine.dispose()
     assert differences == [], differences
+
+
+def test_migrated_indexes_have_the_conditions_and_options_the_models_give_them(
+        app, empty_database_url, tmp_path):
+    # compare_metadata does not look at an index's WHERE or storage options.
+    upgrade(empty_database_url, tmp_path)
+    engine = create_engine(empty_database_url)
+    try:
+        inspector = inspect(engine)
+        dialect = engine.dialect.name
+        for table in db.metadata.sorted_tables:
+            migrated = {index["name"]: index.get("dialect_options", {})
+                        for index in inspector.get_indexes(table.name)}
+            for index in table.indexes:
+                options = index.dialect_options[dialect]
+                found = migrated.get(index.name, {})
+                assert (options.get("where") is None) == (f"{dialect}_where" not in found), (
+                    index.name)
+                assert (options.get("with") or {}) == found.get(f"{dialect}_with", {}), (
+                    index.name)
+    finally:
+        engine.dispose()
 
 
 def test_a_migrated_database_refuses_to_change_or_delete_audit_events(empty_database_url,

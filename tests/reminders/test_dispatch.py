@@ -176,6 +176,36 @@ def test_a_reminder_already_logged_for_that_day_is_not_sent(app, patient, push_s
     assert push_service.count(subscription) == 0
 
 
+def test_of_two_reminders_due_together_only_the_one_not_yet_logged_is_sent(
+        app, patient, push_service, dispatcher):
+    now = utcnow()
+    walk, stretch = make_action(patient, "Walk"), make_action(patient, "Stretch")
+    due_reminder(walk, now)
+    log_progress(stretch, due_reminder(stretch, now).next_local_date)
+    _, subscription = real_device(patient, push_service, app)
+    db.session.commit()
+
+    stats = dispatcher.run_once(now=now)
+
+    assert (stats.sent, stats.not_needed) == (1, 1)
+    assert [p["action"] for p in payloads(push_service, subscription)] == [walk.id]
+
+
+def test_a_schedule_that_cannot_be_read_stops_that_reminder_and_no_other(
+        app, patient, push_service, dispatcher):
+    now = utcnow()
+    broken = due_reminder(make_action(patient, "Walk"), now)
+    working = due_reminder(make_action(patient, "Stretch"), now)
+    broken.time_zone = "Atlantis/Capital"
+    _, subscription = real_device(patient, push_service, app)
+    db.session.commit()
+
+    assert dispatcher.run_once(now=now).sent == 1
+    assert [p["action"] for p in payloads(push_service, subscription)] == [working.action_id]
+    db.session.expire_all()
+    assert broken.next_due_at is None and working.next_due_at > now
+
+
 def test_a_twice_daily_action_still_gets_its_evening_reminder_after_the_morning_is_logged(
         app, patient, push_service, dispatcher):
     now = utcnow()

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from webapp.reminders import service
 from webapp.reminders.schedule import (
     CHOOSE_A_DAY,
     CHOOSE_A_TIME_ZONE,
@@ -112,6 +113,52 @@ def test_recomputing_during_the_repeated_hour_does_not_bring_back_half_past_one(
     during_the_second_pass = utc(2025, 10, 26, 1, 0)  # 01:00 GMT, after the first 01:30
 
     assert next_due(schedule("01:30"), during_the_second_pass) == utc(2025, 10, 27, 1, 30)
+
+
+def test_the_two_readings_of_a_time_in_the_autumn_fold_each_get_their_own_next_reminder():
+    daily = schedule("01:30")
+    first_pass = local(LONDON, 2025, 10, 26, 1, 15)  # 00:15 UTC, before 01:30 BST
+    second_pass = first_pass.replace(fold=1)  # 01:15 UTC, after it
+
+    # Python compares and hashes the two readings as equal, so remembered answers must be
+    # kept by the instant, not by the reading.
+    assert first_pass == second_pass and hash(first_pass) == hash(second_pass)
+    assert next_due(daily, first_pass) == utc(2025, 10, 26, 0, 30)
+    assert next_due(daily, second_pass) == utc(2025, 10, 27, 1, 30)
+    assert next_due(daily, first_pass) == utc(2025, 10, 26, 0, 30)
+
+
+@pytest.mark.parametrize("plan", [
+    schedule("01:30"),
+    schedule("00:45", "01:30", "02:15", quiet=("01:00", "01:45")),
+    schedule("01:30", "02:30", zone=NEW_YORK),
+])
+def test_a_remembered_next_reminder_is_the_one_worked_out_afresh_across_clock_changes(plan):
+    for change_day in (date(2025, 3, 9), date(2025, 3, 30), date(2025, 10, 26),
+                       date(2025, 11, 2)):
+        start = datetime.combine(change_day, time(0), tzinfo=UTC) - timedelta(hours=6)
+        moments = [start + timedelta(minutes=10 * step) for step in range(6 * 18)]
+        # The second pass, backwards and read on the patient's clock, is answered from
+        # what the first remembered.
+        for moment in [*moments, *reversed(moments)]:
+            afresh = occurrences_between(plan, moment, moment + timedelta(days=2))[0]
+
+            assert next_occurrence(plan, moment.astimezone(plan.zone)) == afresh
+
+
+def test_a_stored_schedule_read_again_is_shared_and_any_change_makes_a_new_one():
+    columns = {"days": "[0, 1, 2, 3, 4]", "times": '["08:30", "18:00"]', "time_zone": LONDON,
+               "quiet_start": time(22), "quiet_end": time(7), "paused": False,
+               "paused_until": None}
+    read = service.stored_schedule(**columns)
+    changes = {"days": "[0, 1, 2, 3]", "times": '["08:30"]', "time_zone": NEW_YORK,
+               "quiet_start": time(23), "quiet_end": time(6), "paused": True,
+               "paused_until": date(2025, 6, 1)}
+
+    assert service.stored_schedule(**columns) is read
+    assert read == schedule("08:30", "18:00", days={0, 1, 2, 3, 4}, quiet=("22:00", "07:00"))
+    for name, value in changes.items():
+        assert service.stored_schedule(**{**columns, name: value}) != read, name
 
 
 def test_a_daily_reminder_fires_exactly_once_a_day_through_a_year_of_clock_changes():

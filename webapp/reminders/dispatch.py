@@ -28,27 +28,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask
 from sqlalchemy import (
-    Column,
     Connection,
     Engine,
-    Enum,
-    Select,
-    String,
-    Table,
+    Text,
     bindparam,
     delete,
-    func,
-    insert,
     or_,
     select,
+    text,
     update,
 )
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from webapp.models import (
     Action,
@@ -60,8 +53,10 @@ from webapp.models import (
     ReminderOccurrence,
     utcnow,
 )
+from webapp.models.reminders import OPEN_DELIVERY
 from webapp.reminders import decisions, notifications, service
 from webapp.reminders import schedule as rules
+from webapp.reminders.bulk import among, insert_rows, update_rows
 from webapp.reminders.delivery import (
     Outcome,
     PayloadTooLarge,
@@ -78,7 +73,6 @@ D = ReminderDelivery.__table__
 O = ReminderOccurrence.__table__  # noqa: E741 - O for occurrences, beside D, R, S
 R = Reminder.__table__
 S = PushSubscription.__table__
-OPEN = (DeliveryState.PENDING, DeliveryState.RETRY)
 
 
 @dataclass(frozen=True)
@@ -145,65 +139,16 @@ def action_url_template(app: Flask) -> str:
     return "/reminders/actions/{action_id}"
 
 
-def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]],
-                returning: tuple[Column, ...], skip_existing: tuple[str, ...] = ()
-                ) -> list[Any]:
-    """INSERT many rows and return the ``returning`` columns (in no particular order).
-
-    With ``skip_existing`` (the columns of a unique constraint), rows that would break it
-    are left out instead, and only the rows inserted are returned.
-
-    On PostgreSQL the rows go as one array per column, unnested by the server: one short
-    statement however many rows, where a multi-row VALUES list makes psycopg parse a
-    statement with thousands of placeholders (a third of a batch's time, measured).
-    """
-    if connection.dialect.name != "postgresql":
-        statement = insert(table).returning(*returning)
-        if skip_existing:
-            statement = statement.prefix_with("OR IGNORE")
-        return connection.execute(statement, rows).all()
-    names = list(rows[0])
-    statement = pg_insert(table).from_select(names, _unnested(table, names, rows))
-    if skip_existing:
-        statement = statement.on_conflict_do_nothing(index_elements=list(skip_existing))
-    return connection.execute(statement.returning(*returning)).all()
+# A reminder's schedule columns as stored, days and times as JSON text (see
+# service.stored_schedule).
+SCHEDULE_AS_STORED = (R.c.days.cast(Text).label("days"), R.c.times.cast(Text).label("times"),
+                      R.c.time_zone, R.c.quiet_start, R.c.quiet_end, R.c.paused,
+                      R.c.paused_until)
 
 
-def update_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """UPDATE many rows by ``id``, each with its own values (one statement on PostgreSQL)."""
-    names = [name for name in rows[0] if name != "id"]
-    if connection.dialect.name != "postgresql":
-        connection.execute(
-            update(table).where(table.c.id == bindparam("_id")).values(
-                {name: bindparam(f"_{name}", type_=table.c[name].type) for name in names}),
-            [{f"_{name}": value for name, value in row.items()} for row in rows])
-        return
-    given = _unnested(table, ["id", *names], rows).subquery("given")
-    connection.execute(update(table).where(table.c.id == given.c.id).values(
-        {name: given.c[name] for name in names}))
-
-
-def _unnested(table: Table, names: list[str], rows: list[dict[str, Any]]) -> Select:
-    """SELECT unnest(:a), unnest(:b)...: the rows back from one array per column."""
-    return select(*(
-        func.unnest(bindparam(
-            f"rows_{name}", [_plain(row[name]) for row in rows],
-            type_=postgresql.ARRAY(_array_item_type(table.c[name].type)))).label(name)
-        for name in names))
-
-
-def _array_item_type(column_type: Any) -> Any:
-    # Values are already what the database stores (aware UTC instants, enum values), so
-    # the array carries the plain underlying type.
-    impl = getattr(column_type, "impl", None)
-    if isinstance(column_type, Enum):
-        return String(column_type.length)
-    return impl if impl is not None and not isinstance(impl, type) else column_type
-
-
-def _plain(value: Any) -> Any:
-    """What psycopg should send for a column value (enums by their stored value)."""
-    return value.value if isinstance(value, DeliveryState) else value
+def _schedule_of(row: Any) -> rules.ReminderSchedule:
+    return service.stored_schedule(row.days, row.times, row.time_zone, row.quiet_start,
+                                   row.quiet_end, row.paused, row.paused_until)
 
 
 @dataclass
@@ -221,8 +166,7 @@ class _Claimed:
         self.attempts_of[message.ref] = attempts
 
 
-@dataclass(frozen=True)
-class _Due:
+class _Due(NamedTuple):
     """An occurrence found due, with what deciding about it needs."""
 
     row: Any  # the reminder and its action
@@ -337,11 +281,10 @@ class Dispatcher:
         claimed = _Claimed()
         with self._transaction() as connection:
             due = connection.execute(
-                select(R.c.id, R.c.patient_id, R.c.action_id, R.c.days, R.c.times,
-                       R.c.time_zone, R.c.quiet_start, R.c.quiet_end, R.c.paused,
-                       R.c.paused_until, R.c.show_action_words, R.c.next_due_at,
-                       R.c.next_local_date, R.c.next_local_time, Action.retired_at,
-                       Action.what, Action.times.label("times_per"), Action.per)
+                select(R.c.id, R.c.patient_id, R.c.action_id, *SCHEDULE_AS_STORED,
+                       R.c.show_action_words, R.c.next_due_at, R.c.next_local_date,
+                       R.c.next_local_time, Action.retired_at, Action.what,
+                       Action.times.label("times_per"), Action.per)
                 .join(Action, Action.id == R.c.action_id)
                 .where(R.c.next_due_at <= now)
                 .order_by(R.c.next_due_at)
@@ -368,8 +311,9 @@ class Dispatcher:
         taken, claimed = self.take_due_occurrences(now, stats)
         if claimed.messages:
             with self._transaction() as connection:
-                connection.execute(update(D).where(D.c.id.in_(claimed.subscription_of)).values(
-                    lease_owner=None, lease_expires_at=None))
+                connection.execute(
+                    update(D).where(among(connection, D.c.id, claimed.subscription_of))
+                    .values(lease_owner=None, lease_expires_at=None))
         return taken
 
     def _occurrences_of(self, row: Any, now: datetime, out: list[_Due]
@@ -378,10 +322,7 @@ class Dispatcher:
         if row.retired_at is not None:
             return None
         try:
-            schedule = service.schedule_from(
-                days=row.days, times=row.times, time_zone=row.time_zone,
-                quiet_start=row.quiet_start, quiet_end=row.quiet_end, paused=row.paused,
-                paused_until=row.paused_until)
+            schedule = _schedule_of(row)
         except ValueError:
             log.exception("reminder %s has a schedule that cannot be read; stopped", row.id)
             return None
@@ -415,21 +356,28 @@ class Dispatcher:
         devices: dict[int, list[Any]] = {}
         for device in connection.execute(
             select(S.c.id, S.c.patient_id, S.c.endpoint, S.c.p256dh, S.c.auth)
-            .where(S.c.patient_id.in_({item.row.patient_id for item in found}))
+            .where(among(connection, S.c.patient_id, {item.row.patient_id for item in found}))
         ):
             devices.setdefault(device.patient_id, []).append(device)
         logged = self._logged_days(connection, [
             (item.row.action_id, item.occurrence.local_date) for item in found])
         rows: list[dict[str, Any]] = []
         plans: list[tuple[decisions.Decision, _Due, int, Any]] = []
+        # Reminders due together mostly share a schedule and a due time, so most of a batch
+        # asks the same question; each distinct one is decided once.
+        decided: dict[tuple, decisions.Decision] = {}
         for occurrence_id, item in zip(ids, found, strict=True):
             row, when = item.row, item.occurrence
             entries = logged.get((row.action_id, when.local_date), ())
-            decision = decisions.decide(
-                schedule=item.schedule, due_at=when.due, local_date=when.local_date, now=now,
-                missed_after=self.settings.missed_after, following=item.following,
-                already_logged=bool(entries) and decisions.is_logged(
-                    entries, row.times_per, str(row.per)))
+            already_logged = bool(entries) and decisions.is_logged(
+                entries, row.times_per, str(row.per))
+            question = (item.schedule, when, item.following, already_logged)
+            decision = decided.get(question)
+            if decision is None:
+                decision = decided[question] = decisions.decide(
+                    schedule=item.schedule, due_at=when.due, local_date=when.local_date,
+                    now=now, missed_after=self.settings.missed_after,
+                    following=item.following, already_logged=already_logged)
             for device in devices.get(row.patient_id, ()):
                 rows.append(self._new_delivery(decision, occurrence_id, device, when.due, now))
                 plans.append((decision, item, occurrence_id, device))
@@ -511,7 +459,7 @@ class Dispatcher:
         with self._transaction() as connection:
             free = (
                 select(D.c.id)
-                .where(D.c.state.in_(OPEN), D.c.next_attempt_at <= now,
+                .where(text(OPEN_DELIVERY), D.c.next_attempt_at <= now,
                        or_(D.c.lease_expires_at.is_(None), D.c.lease_expires_at < now))
                 .order_by(D.c.next_attempt_at)
                 .limit(self.settings.batch_size)
@@ -527,21 +475,19 @@ class Dispatcher:
             facts = connection.execute(
                 select(D.c.id, D.c.due_at, D.c.attempts, D.c.subscription_id,
                        O.c.public_id, O.c.local_date, O.c.topic, O.c.entry_id, O.c.action_id,
-                       O.c.reminder_id, R.c.days, R.c.times, R.c.time_zone, R.c.quiet_start,
-                       R.c.quiet_end, R.c.paused, R.c.paused_until, R.c.show_action_words,
+                       O.c.reminder_id, *SCHEDULE_AS_STORED, R.c.show_action_words,
                        Action.what, Action.retired_at, Action.times.label("times_per"),
                        Action.per, S.c.endpoint, S.c.p256dh, S.c.auth)
                 .select_from(D.join(O, O.c.id == D.c.occurrence_id)
                              .join(R, R.c.id == O.c.reminder_id)
                              .join(Action, Action.id == O.c.action_id)
                              .join(S, S.c.id == D.c.subscription_id))
-                .where(D.c.id.in_(ids))
+                .where(among(connection, D.c.id, ids))
             ).all()
             logged = self._logged_days(connection, [(f.action_id, f.local_date) for f in facts])
             changes: dict[str, list[dict[str, Any]]] = {"closed": [], "deferred": []}
-            schedules: dict[int, rules.ReminderSchedule] = {}
             for fact in facts:
-                decision = self._decide(fact, now, logged, schedules)
+                decision = self._decide(fact, now, logged)
                 self._apply(decision, fact, claimed, changes, stats)
             self._write_decisions(connection, changes, now)
         return claimed
@@ -554,24 +500,19 @@ class Dispatcher:
         found: dict[tuple, list[str]] = {}
         for action_id, local_date, status in connection.execute(
             select(ProgressEntry.action_id, ProgressEntry.local_date, ProgressEntry.status)
-            .where(ProgressEntry.deleted_at.is_(None), ProgressEntry.action_id.in_(actions),
-                   ProgressEntry.local_date.in_(days))
+            .where(ProgressEntry.deleted_at.is_(None),
+                   among(connection, ProgressEntry.action_id, actions),
+                   among(connection, ProgressEntry.local_date, days))
         ):
             found.setdefault((action_id, local_date), []).append(str(status))
         return found
 
-    def _decide(self, fact: Any, now: datetime, logged: dict[tuple, list[str]],
-                schedules: dict[int, rules.ReminderSchedule]) -> decisions.Decision:
-        schedule = schedules.get(fact.reminder_id)
-        if schedule is None:
-            try:
-                schedule = schedules[fact.reminder_id] = service.schedule_from(
-                    days=fact.days, times=fact.times, time_zone=fact.time_zone,
-                    quiet_start=fact.quiet_start, quiet_end=fact.quiet_end,
-                    paused=fact.paused, paused_until=fact.paused_until)
-            except ValueError:
-                return decisions.Decision(decisions.Verdict.NOT_NEEDED,
-                                          "the schedule cannot be read")
+    def _decide(self, fact: Any, now: datetime, logged: dict[tuple, list[str]]
+                ) -> decisions.Decision:
+        try:
+            schedule = _schedule_of(fact)
+        except ValueError:
+            return decisions.Decision(decisions.Verdict.NOT_NEEDED, "the schedule cannot be read")
         entries = logged.get((fact.action_id, fact.local_date), ())
         return decisions.decide(
             schedule=schedule, due_at=fact.due_at, local_date=fact.local_date, now=now,
@@ -632,22 +573,24 @@ class Dispatcher:
 
     def record_results(self, results: Iterable[PushResult], claimed: _Claimed, now: datetime,
                        stats: DispatchStats) -> None:
-        sent, retry, failed = [], [], []
+        retry, failed = [], []
+        # Sent deliveries by status code: one statement each (almost always just 201).
+        sent: dict[int | None, list[int]] = {}
         device_ok: set[int] = set()
         device_gone: set[int] = set()
         device_trouble: dict[int, tuple[PushResult, bool]] = {}
         for result in results:
             delivery_id = result.ref
             device_id = claimed.subscription_of[delivery_id]
-            reason = result.reason[:300]
             if result.outcome is Outcome.DELIVERED:
-                sent.append({"d_id": delivery_id, "d_status": result.status_code})
+                sent.setdefault(result.status_code, []).append(delivery_id)
                 device_ok.add(device_id)
                 stats.sent += 1
             elif result.outcome is Outcome.GONE:
                 device_gone.add(device_id)
                 stats.gone += 1
             elif result.outcome is Outcome.RETRY:
+                reason = result.reason[:300]
                 device_trouble[device_id] = (result, False)
                 if decisions.retry_or_give_up(claimed.attempts_of[delivery_id],
                                               self.settings.max_attempts):
@@ -662,17 +605,13 @@ class Dispatcher:
             else:
                 device_trouble[device_id] = (result, True)
                 failed.append({"d_id": delivery_id, "d_status": result.status_code,
-                               "d_reason": reason})
+                               "d_reason": result.reason[:300]})
                 stats.rejected += 1
         mine = (D.c.id == bindparam("d_id")) & (D.c.lease_owner == self.owner)
         with self._transaction() as connection:
-            by_status: dict[int | None, list[int]] = {}
-            for item in sent:
-                by_status.setdefault(item["d_status"], []).append(item["d_id"])
-            # One statement per status (almost always just 201), not one per delivery.
-            for status, ids in by_status.items():
+            for status, ids in sent.items():
                 connection.execute(update(D).where(
-                    D.c.id.in_(ids), D.c.lease_owner == self.owner).values(
+                    among(connection, D.c.id, ids), D.c.lease_owner == self.owner).values(
                     state=DeliveryState.SENT, attempts=D.c.attempts + 1, status_code=status,
                     reason=None, sent_at=now, lease_owner=None, lease_expires_at=None,
                     updated_at=now))
@@ -688,7 +627,7 @@ class Dispatcher:
                     status_code=bindparam("d_status"), reason=bindparam("d_reason"),
                     lease_owner=None, lease_expires_at=None, updated_at=now), failed)
             if device_ok:
-                connection.execute(update(S).where(S.c.id.in_(device_ok)).values(
+                connection.execute(update(S).where(among(connection, S.c.id, device_ok)).values(
                     last_success_at=now, rejected_at=None, last_failure_status=None,
                     last_failure_reason=None))
             for device_id, (result, rejected) in device_trouble.items():

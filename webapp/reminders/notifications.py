@@ -58,5 +58,9 @@ def sample_payload() -> dict[str, Any]:
             "body": TEST_BODY, "url": "/reminders/devices", "test": True}
 
 
+# Made once: json.dumps with options builds a new encoder for every payload.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def encode(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(payload).encode("utf-8")

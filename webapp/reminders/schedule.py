@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -173,12 +173,19 @@ def occurrence_key(local_date: date, local_time: time) -> str:
     Built only from what the patient scheduled, so it is the same however and whenever
     ``next_due`` is recomputed; the dispatcher records "sent" against it per device.
     """
-    return f"{local_date.isoformat()}T{local_time:%H:%M}"
+    return f"{local_date.isoformat()}T{local_time.isoformat('minutes')}"
 
 
 def next_occurrence(schedule: ReminderSchedule, after: datetime) -> Occurrence | None:
     """The first occurrence due strictly after ``after``, or None if paused indefinitely."""
-    after = _as_utc(after, "after")
+    return _next_occurrence(schedule, _as_utc(after, "after"))
+
+
+# Most reminders share a few schedules (a round hour in one zone), so a dispatcher batch asks
+# this of the same schedule and instant hundreds of times. The key is the instant in UTC: in
+# a local zone the two readings of a time in the autumn fold compare, and hash, as equal.
+@lru_cache(maxsize=4096)
+def _next_occurrence(schedule: ReminderSchedule, after: datetime) -> Occurrence | None:
     if schedule.paused_indefinitely:
         return None
     # Quiet hours hold an occurrence back by less than a day, so starting two local days

@@ -7,9 +7,11 @@ next occurrence is kept up to date so the dispatcher finds due work with one ind
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -59,12 +61,27 @@ def schedule_of(reminder: Reminder) -> rules.ReminderSchedule:
 
 def schedule_from(*, days, times, time_zone, quiet_start, quiet_end, paused,
                   paused_until) -> rules.ReminderSchedule:
-    """A ``ReminderSchedule`` from stored columns (the dispatcher reads them without ORM)."""
+    """A ``ReminderSchedule`` from a reminder's columns (``days`` and ``times`` as lists)."""
     quiet = (rules.QuietHours(quiet_start, quiet_end)
              if quiet_start is not None and quiet_end is not None else None)
     return rules.ReminderSchedule(
         days=frozenset(days), times=tuple(time.fromisoformat(t) for t in times),
         timezone=time_zone, quiet_hours=quiet, paused=paused, paused_until=paused_until)
+
+
+@lru_cache(maxsize=1024)
+def stored_schedule(days: str, times: str, time_zone: str, quiet_start: time | None,
+                    quiet_end: time | None, paused: bool, paused_until: date | None
+                    ) -> rules.ReminderSchedule:
+    """``schedule_from`` for columns as stored, ``days`` and ``times`` as their JSON text.
+
+    The dispatcher reads a schedule for every reminder in a batch, and most reminders share
+    a few schedules; read as text, each distinct one is parsed and built once (a schedule
+    is immutable, so one can be shared).
+    """
+    return schedule_from(days=json.loads(days), times=json.loads(times), time_zone=time_zone,
+                         quiet_start=quiet_start, quiet_end=quiet_end, paused=paused,
+                         paused_until=paused_until)
 
 
 def choice_of(reminder: Reminder) -> ScheduleChoice:
