@@ -14,6 +14,8 @@ local push service in its own process, and measures pushes a second for:
   and one pre-signed header, i.e. what the receiver can take on this machine.
 
 Then all of it again with 20 ms of latency added in the push service, as a network has.
+Each figure is the best of ``--repeats`` runs (as timeit reports), the same for all four,
+since on a shared 2-core machine a single run can lose a fifth to something else running.
 Every push is checked by the push service (VAPID) and decrypted; each dispatcher run must
 deliver exactly N. Prints a table. Takes about a minute.
 """
@@ -109,6 +111,27 @@ def dispatcher_run(settings: dict, processes: int, expected: int) -> float:
     return sent / seconds
 
 
+def checked_dispatcher_run(app, settings: dict, service: LocalPushService, processes: int,
+                           total: int) -> float:
+    """All reminders due again, sent by ``processes`` dispatchers; each must arrive once."""
+    with app.app_context():
+        with db.engine.begin() as connection:
+            reset_reminders(connection, utcnow())
+        db.engine.dispose()
+    before = service.count()
+    rate = dispatcher_run(settings, processes, total)
+    if service.count() - before != total:
+        raise RuntimeError("the push service did not receive every push once")
+    with app.app_context():
+        states = db.session.execute(select(ReminderDelivery.state, func.count())
+                                    .group_by(ReminderDelivery.state)).all()
+        db.session.remove()
+        db.engine.dispose()
+    if states != [(DeliveryState.SENT, total)]:
+        raise RuntimeError(f"deliveries not all sent: {states}")
+    return rate
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reminders", type=int, default=10_000)
@@ -116,6 +139,8 @@ def main() -> None:
                         help="pushes the naive loop sends without latency")
     parser.add_argument("--naive-sample-latency", type=int, default=150,
                         help="pushes the naive loop sends with 20 ms latency")
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="runs of each measurement; the best is reported")
     args = parser.parse_args()
     patients = max(1, args.reminders // ACTIONS_EACH)
     total = patients * ACTIONS_EACH
@@ -149,27 +174,16 @@ def main() -> None:
             rates = table[latency] = Rates()
             sample = args.naive_sample if latency == 0 else args.naive_sample_latency
             repeated = filled.subscriptions * (1 + sample // len(filled.subscriptions))
-            rates.naive = naive_loop(repeated[:sample], keys.private_key, keys.subject)
-            for processes in (1, 2):
-                with app.app_context():
-                    with db.engine.begin() as connection:
-                        reset_reminders(connection, utcnow())
-                    db.engine.dispose()
-                before = service.count()
-                rate = dispatcher_run(settings, processes, total)
-                if service.count() - before != total:
-                    raise RuntimeError("the push service did not receive every push once")
-                with app.app_context():
-                    states = db.session.execute(select(ReminderDelivery.state, func.count())
-                                                .group_by(ReminderDelivery.state)).all()
-                    db.session.remove()
-                    db.engine.dispose()
-                if states != [(DeliveryState.SENT, total)]:
-                    raise RuntimeError(f"deliveries not all sent: {states}")
-                setattr(rates, "one" if processes == 1 else "two", rate)
-            rates.ceiling = run_flood(filled.subscriptions[0], total,
-                                      concurrency=64 if latency == 0 else 128,
-                                      vapid=keys.signer).rate
+            for _ in range(args.repeats):
+                rates.naive = max(rates.naive, naive_loop(repeated[:sample], keys.private_key,
+                                                          keys.subject))
+                rates.one = max(rates.one, checked_dispatcher_run(app, settings, service, 1,
+                                                                  total))
+                rates.two = max(rates.two, checked_dispatcher_run(app, settings, service, 2,
+                                                                  total))
+                rates.ceiling = max(rates.ceiling, run_flood(
+                    filled.subscriptions[0], total, concurrency=64 if latency == 0 else 128,
+                    vapid=keys.signer).rate)
         report(table, time.perf_counter() - begun)
     finally:
         service.stop()
