@@ -99,3 +99,35 @@ def test_another_practices_admin_cannot_reset_my_staff(client, world):
     client.sign_in_quickly(world.other_admin)
     assert client.submit(f"/admin/staff/{world.hca.id}/two-step").status_code == 404
     assert two_step.authenticator_for(world.hca) is not None
+
+
+def test_changes_to_staff_accounts_and_settings_are_in_the_audit_log(client, world):
+    from sqlalchemy import select
+
+    from webapp.models import AuditEvent
+
+    client.sign_in_quickly(world.admin)
+    client.submit("/admin/staff/new", {"name": "Dr Nia Roberts",
+                                       "email": "nia.roberts@example.com", "role": "clinician"})
+    nia = db.session.query(User).filter_by(email="nia.roberts@example.com").one()
+    client.submit(f"/admin/staff/{world.hca.id}/access")
+    client.submit(f"/admin/staff/{world.hca.id}/access")
+    client.submit(f"/admin/staff/{world.hca.id}/two-step")
+    client.submit(f"/admin/staff/{nia.id}/activation-code")
+    client.submit("/admin/settings", {"name": world.practice.name, "time_zone": "Europe/London",
+                                      "closure_retention_years": "8"})
+
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.subject, e.subject_id) for e in events] == [
+        ("created", "staff invitation for Dr Nia Roberts", nia.id),
+        ("turned off", f"account of {world.hca.name}", world.hca.id),
+        ("turned on", f"account of {world.hca.name}", world.hca.id),
+        ("reset", f"two-step sign-in of {world.hca.name}", world.hca.id),
+        ("created", "activation code for Dr Nia Roberts", nia.id),
+        ("changed", "practice settings", None),
+    ]
+    assert {(e.actor_id, e.practice_id, e.patient_id) for e in events} == {
+        (world.admin.id, world.practice.id, None)}
+    page = client.get(f"/admin/audit-log?staff={world.admin.id}").get_data(as_text=True)
+    assert f"Turned off account of {world.hca.name}" in page
+    assert f"Reset two-step sign-in of {world.hca.name}" in page

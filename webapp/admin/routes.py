@@ -11,6 +11,7 @@ from webapp.access import ADMINS, allow, signed_in_user, staff_user_or_404
 from webapp.accounts import service, two_step
 from webapp.accounts.forms import ConfirmForm
 from webapp.admin.forms import PracticeSettingsForm, StaffInviteForm
+from webapp.audit.service import record
 from webapp.extensions import db
 from webapp.models import Practice, Role, User
 
@@ -46,6 +47,7 @@ def invite_staff():
             db.session.rollback()
             getattr(form, problem.field).errors.append(str(problem))
         else:
+            _record_staff_change("created", "staff invitation for", invitation.user)
             db.session.commit()
             return render_template("admin/staff_invitation.html", invitation=invitation)
     return render_template("admin/invite_staff.html", form=form), 200 if not form.errors else 400
@@ -59,6 +61,7 @@ def staff_activation_code(user_id: int):
         abort(400)
     invitation = service.issue_activation_code(person, issued_by=signed_in_user(),
                                                valid_for=_code_lifetime())
+    _record_staff_change("created", "activation code for", person)
     db.session.commit()
     return render_template("admin/staff_invitation.html", invitation=invitation)
 
@@ -76,6 +79,8 @@ def staff_access(user_id: int):
     person.is_disabled = not person.is_disabled
     if person.is_disabled:
         service.end_other_sessions(person, keep_token=None, reason="account disabled")
+    _record_staff_change("turned off" if person.is_disabled else "turned on", "account of",
+                         person)
     db.session.commit()
     state = "turned off" if person.is_disabled else "turned back on"
     flash(f"{person.name}'s account has been {state}.", "success")
@@ -95,6 +100,7 @@ def staff_reset_two_step(user_id: int):
         return redirect(url_for("admin.staff"), 303)
     two_step.turn_off(person)
     service.end_other_sessions(person, keep_token=None, reason="two-step sign-in reset")
+    _record_staff_change("reset", "two-step sign-in of", person)
     db.session.commit()
     flash(f"{person.name} will set up their authenticator app again when they next sign in.",
           "success")
@@ -110,6 +116,7 @@ def settings():
         practice.name = form.name.data
         practice.time_zone = form.time_zone.data
         practice.closure_retention_years = form.closure_retention_years.data
+        record("changed", "practice settings", patient=None)
         db.session.commit()
         flash("Practice settings saved.", "success")
         return redirect(url_for("admin.settings"), 303)
@@ -123,3 +130,11 @@ def _practice_name_free(form: PracticeSettingsForm, practice: Practice) -> bool:
         form.name.errors.append("Another practice already uses this name")
         return False
     return True
+
+
+def _record_staff_change(action: str, what: str, person: User) -> None:
+    """Who turned whose account off, or reset its sign-in, belongs in the audit log beside
+    who read which record: an investigation needs both."""
+    if person.id is None:
+        db.session.flush()
+    record(action, f"{what} {person.name}"[:80], patient=None, subject_id=person.id)

@@ -18,7 +18,8 @@ bp = Blueprint("audit", __name__, template_folder="templates")
 # What staff did, in words for the person whose information it was.
 _DONE = {"viewed": "Looked at", "changed": "Changed", "created": "Created",
          "shared": "Shared", "searched": "Searched", "downloaded": "Downloaded",
-         "closed": "Closed", "exported": "Exported", "imported": "Imported"}
+         "closed": "Closed", "exported": "Exported", "imported": "Imported",
+         "turned off": "Turned off", "turned on": "Turned on", "reset": "Reset"}
 
 
 @bp.app_template_filter("audit_action")
