@@ -390,15 +390,21 @@ def test_results_from_a_worker_whose_lease_was_taken_over_do_not_overwrite(
     assert delivery.state is DeliveryState.SENT
 
 
+def reminder_on_two_devices(app, patient, push_service, dispatcher, now=None):
+    """An action whose reminder has just been sent to the patient's phone and tablet."""
+    now = now or utcnow()
+    action = make_action(patient)
+    due_reminder(action, now)
+    devices = [real_device(patient, push_service, app)[1] for _ in range(2)]
+    db.session.commit()
+    dispatcher.run_once(now=now)
+    return action, devices
+
+
 def test_a_snoozed_reminder_comes_back_an_hour_later_on_every_device_once(
         app, client, patient, push_service, dispatcher):
     now = utcnow()
-    action = make_action(patient)
-    due_reminder(action, now)
-    _, phone = real_device(patient, push_service, app)
-    _, tablet = real_device(patient, push_service, app)
-    db.session.commit()
-    dispatcher.run_once(now=now)
+    _, (phone, tablet) = reminder_on_two_devices(app, patient, push_service, dispatcher, now)
     [first, _] = [payloads(push_service, s)[0] for s in (phone, tablet)]
 
     answer = client.post(f"/reminders/occurrences/{first['id']}/snooze")
@@ -417,18 +423,20 @@ def test_a_snoozed_reminder_comes_back_an_hour_later_on_every_device_once(
         assert snoozed["id"] == answer.get_json()["id"] != original["id"]
 
 
-def test_snoozing_an_unknown_or_old_reminder_is_refused(app, client, patient, push_service,
-                                                         dispatcher):
-    assert client.post(
-        "/reminders/occurrences/2f1c1c1e-4a9b-4c55-9a0e-3b1b2c3d4e5f/snooze").status_code == 404
+@pytest.mark.parametrize("button", ["snooze", "done"])
+def test_a_notification_button_for_an_unknown_or_old_reminder_is_refused(
+        app, client, patient, push_service, dispatcher, button):
+    assert client.post("/reminders/occurrences/2f1c1c1e-4a9b-4c55-9a0e-3b1b2c3d4e5f/"
+                       f"{button}").status_code == 404
     past = utcnow() - timedelta(days=2)
     due_reminder(make_action(patient), past)
     real_device(patient, push_service, app)
     db.session.commit()
     dispatcher.run_once(now=past)
     occurrence = db.session.scalar(select(ReminderOccurrence))
-    assert client.post(f"/reminders/occurrences/{occurrence.public_id}/snooze"
-                       ).status_code == 409
+    too_old = client.post(f"/reminders/occurrences/{occurrence.public_id}/{button}")
+    assert too_old.status_code == 409 and "too old" in too_old.get_json()["error"]
+    assert db.session.scalar(select(func.count()).select_from(ProgressEntry)) == 0
 
 
 def test_turning_reminders_off_drops_what_was_waiting(app, patient, push_service, dispatcher):
@@ -474,14 +482,8 @@ def test_moving_time_zone_does_not_repeat_a_reminder_already_had_that_day(
 
 def test_done_from_a_notification_logs_the_day_once_without_a_session(
         app, client, patient, push_service, dispatcher):
-    now = utcnow()
-    action = make_action(patient)
-    due_reminder(action, now)
-    _, phone = real_device(patient, push_service, app)
-    _, tablet = real_device(patient, push_service, app)
-    db.session.commit()
-    dispatcher.run_once(now=now)
-    [on_phone, on_tablet] = [payloads(push_service, s)[0] for s in (phone, tablet)]
+    action, devices = reminder_on_two_devices(app, patient, push_service, dispatcher)
+    [on_phone, on_tablet] = [payloads(push_service, s)[0] for s in devices]
 
     # No session: Done is pressed long after the page's session has ended.
     answer = client.post(f"/reminders/occurrences/{on_phone['id']}/done")
@@ -504,28 +506,20 @@ def test_done_from_a_notification_logs_the_day_once_without_a_session(
     assert db.session.scalar(select(func.count()).select_from(ProgressEntry)) == 1
 
 
-def test_done_from_an_unknown_old_or_retired_reminder_is_refused(
+def test_done_for_an_action_no_longer_in_the_plan_is_refused(
         app, client, patient, push_service, dispatcher):
-    assert client.post(
-        "/reminders/occurrences/2f1c1c1e-4a9b-4c55-9a0e-3b1b2c3d4e5f/done").status_code == 404
-    past = utcnow() - timedelta(days=2)
-    due_reminder(make_action(patient), past)
-    real_device(patient, push_service, app)
-    db.session.commit()
-    dispatcher.run_once(now=past)
-    old = db.session.scalar(select(ReminderOccurrence))
-    too_old = client.post(f"/reminders/occurrences/{old.public_id}/done")
-    assert too_old.status_code == 409 and "too old" in too_old.get_json()["error"]
-
     now = utcnow()
     retired = make_action(patient, "Stretch")
     due_reminder(retired, now)
+    real_device(patient, push_service, app)
     db.session.commit()
     dispatcher.run_once(now=now)
-    occurrence = db.session.scalar(select(ReminderOccurrence).where(
-        ReminderOccurrence.action_id == retired.id))
+    occurrence = db.session.scalar(select(ReminderOccurrence))
     retired.retired_at = now - timedelta(days=1)
     db.session.commit()
+
     refused = client.post(f"/reminders/occurrences/{occurrence.public_id}/done")
+
     assert refused.status_code == 409
+    assert "no longer in your care plan" in refused.get_json()["error"]
     assert db.session.scalar(select(func.count()).select_from(ProgressEntry)) == 0
