@@ -205,7 +205,7 @@ class PushSender:
         self.backoff_cap = backoff_cap
         self._clock = clock
         self._slots = asyncio.Semaphore(concurrency)
-        self._headers: dict[str, tuple[bytes, float]] = {}
+        self._headers: dict[str, tuple[str, bytes, float]] = {}
         # Parsing the endpoint and decoding the device's keys once per device, not per push.
         self._devices: dict[tuple[str, str, str], _Device] = {}
         self._connections: PushConnections | None = None
@@ -230,23 +230,27 @@ class PushSender:
 
     def authorization(self, origin: str) -> str:
         """The ``Authorization: vapid t=..., k=...`` value for one push-service origin."""
-        return self._authorization_line(origin).decode("ascii")[len("Authorization: "):-2]
+        return self._signed(origin)[0]
 
     def _authorization_line(self, origin: str) -> bytes:
+        return self._signed(origin)[1]
+
+    def _signed(self, origin: str) -> tuple[str, bytes, float]:
+        """The origin's header value, its request line, and when to sign it afresh."""
         now = self._clock()
         cached = self._headers.get(origin)
-        if cached is not None and now < cached[1]:
-            return cached[0]
+        if cached is not None and now < cached[2]:
+            return cached
         # A fresh dict every time: pywebpush's webpush() writes aud into the dict it is
         # given, and one shared dict once sent the first origin's aud everywhere (401).
         claims = {"sub": self.vapid.subject, "aud": origin,
                   "exp": int(now) + HEADER_LIFETIME_SECONDS}
         header = self.vapid.signer.sign(claims)["Authorization"]
         self.signatures += 1
-        line = f"Authorization: {header}\r\n".encode("ascii")
-        refresh_at = now + HEADER_LIFETIME_SECONDS - HEADER_REFRESH_MARGIN_SECONDS
-        self._headers[origin] = (line, refresh_at)
-        return line
+        signed = self._headers[origin] = (
+            header, f"Authorization: {header}\r\n".encode("ascii"),
+            now + HEADER_LIFETIME_SECONDS - HEADER_REFRESH_MARGIN_SECONDS)
+        return signed
 
     async def send_many(self, messages: Iterable[PushMessage]) -> list[PushResult]:
         """Send all messages, ``concurrency`` at a time; results in the messages' order."""
